@@ -1,0 +1,204 @@
+/**
+ * Parley's wire contract: the Socket.IO event maps, payloads, acks, the comment
+ * JSON and the error codes shared by the server, the SDK and the widget.
+ * This file has no runtime dependencies and is imported as types only.
+ */
+
+/** Every error code a client can receive (SPEC "Errors"). */
+export type ErrorCode =
+  | 'bad_request'
+  | 'invalid_token'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'rate_limited'
+  | 'locked'
+  | 'banned'
+  | 'unavailable'
+  | 'internal';
+
+/** The error body of every failed HTTP response and socket ack. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  /** Present with `rate_limited`: how long to wait before retrying. */
+  retryAfterMs?: number;
+  /** Present with `bad_request` when a field is at fault. */
+  details?: { path: string; message: string }[];
+}
+
+/** HTTP error response shape: `{ error: { code, message } }`. */
+export interface ErrorResponse {
+  error: ErrorBody;
+}
+
+/** Lifecycle state of a comment. */
+export type CommentStatus = 'visible' | 'pending' | 'deleted' | 'rejected';
+
+/** How new comments of a site are published. */
+export type ModerationMode = 'post' | 'pre' | 'first';
+
+/** Listing orders. */
+export type SortOrder = 'newest' | 'oldest' | 'top';
+
+/** Reaction kinds a reader can set on a comment. */
+export type ReactionType = 'like';
+
+/** Public author data of a comment; hidden (null fields) on tombstones. */
+export interface Author {
+  id: string | null;
+  name: string | null;
+  avatar: string | null;
+  guest: boolean;
+}
+
+/** The public comment JSON (SPEC "Comment JSON"). */
+export interface Comment {
+  id: string;
+  siteId: string;
+  pageId: string;
+  parentId: string | null;
+  depth: number;
+  author: Author;
+  body: string;
+  html: string;
+  status: CommentStatus;
+  createdAt: string;
+  editedAt: string | null;
+  replyCount: number;
+  reactions: Record<ReactionType, number>;
+  /** Viewer-specific; left out of room broadcasts. */
+  viewer?: { reacted: ReactionType[] };
+  /** Moderators only: why a comment is held or how often it was flagged. */
+  moderation?: { reason?: string | null; flagCount?: number; flagReasons?: string[] };
+}
+
+/** A successful ack carries `ok: true` and the fields of T. */
+export type Ok<T extends object = object> = { ok: true } & T;
+/** A failed ack. */
+export interface Fail {
+  ok: false;
+  error: ErrorBody;
+}
+/** Every ack is either a success or a failure. */
+export type Ack<T extends object = object> = Ok<T> | Fail;
+
+/** Callback of an acknowledged client event. */
+export type AckFn<T extends object = object> = (ack: Ack<T>) => void;
+
+/** Handshake `auth` of both namespaces. */
+export interface HandshakeAuth {
+  siteId: string;
+  token?: string;
+}
+
+/** `comment:post` payload (same rules as REST). */
+export interface PostCommentInput {
+  pageId: string;
+  body: string;
+  parentId?: string | null;
+  clientNonce?: string;
+}
+
+/** Reader namespace `/`: client → server. */
+export interface ClientToServerEvents {
+  'page:join': (payload: { pageId: string }, ack: AckFn<{ total: number; locked: boolean; readers: number }>) => void;
+  'page:leave': (payload: { pageId: string }, ack: AckFn) => void;
+  'comment:post': (payload: PostCommentInput, ack: AckFn<{ comment: Comment }>) => void;
+}
+
+/** Presence of a page: how many readers have it open (beyond the SPEC). */
+export interface PresencePayload {
+  pageId: string;
+  readers: number;
+}
+
+/** Reader namespace `/`: server → client. */
+export interface ServerToClientEvents {
+  'comment:created': (payload: { comment: Comment }) => void;
+  'comment:updated': (payload: { comment: Comment }) => void;
+  'comment:deleted': (payload: { id: string; pageId: string }) => void;
+  'page:locked': (payload: { pageId: string; locked: boolean }) => void;
+  'page:presence': (payload: PresencePayload) => void;
+}
+
+/** `queue:list` payload. */
+export interface QueueListInput {
+  status: 'pending' | 'flagged';
+  limit?: number;
+  cursor?: string | null;
+}
+
+/** Admin namespace `/admin`: client → server. */
+export interface AdminClientToServerEvents {
+  'comment:delete': (payload: { commentId: string; reason?: string }, ack: AckFn<{ comment: Comment }>) => void;
+  'comment:approve': (payload: { commentId: string }, ack: AckFn<{ comment: Comment }>) => void;
+  'comment:reject': (payload: { commentId: string; reason?: string }, ack: AckFn<{ comment: Comment }>) => void;
+  'user:ban': (payload: { userId: string; reason?: string; until?: string | null }, ack: AckFn) => void;
+  'user:unban': (payload: { userId: string }, ack: AckFn) => void;
+  'page:lock': (payload: { pageId: string; locked: boolean }, ack: AckFn) => void;
+  'queue:list': (payload: QueueListInput, ack: AckFn<{ comments: Comment[]; nextCursor: string | null }>) => void;
+}
+
+/** A flag as moderators see it. */
+export interface FlagPayload {
+  commentId: string;
+  pageId: string;
+  reason: string;
+  userId: string;
+  flagCount: number;
+  createdAt: string;
+}
+
+/** Admin namespace `/admin`: server → client. */
+export interface AdminServerToClientEvents {
+  'mod:comment': (payload: { comment: Comment }) => void;
+  'mod:flag': (payload: { flag: FlagPayload; comment: Comment }) => void;
+  'comment:updated': (payload: { comment: Comment }) => void;
+  'comment:deleted': (payload: { id: string; pageId: string }) => void;
+  'page:locked': (payload: { pageId: string; locked: boolean }) => void;
+}
+
+/** `GET …/comments` response. */
+export interface CommentPage {
+  comments: Comment[];
+  nextCursor: string | null;
+  total: number;
+}
+
+/** `GET /sites/:siteId/counts` response. */
+export interface CountsResponse {
+  counts: Record<string, number>;
+}
+
+/** `POST /sites/:siteId/guest-token` response. */
+export interface GuestTokenResponse {
+  token: string;
+  expiresAt: string;
+}
+
+/** Per-site rate limits (SPEC "Rate limits"). */
+export interface SiteLimits {
+  postsPerMinutePerUser: number;
+  postsPerMinutePerIp: number;
+  guestTokensPerHourPerIp: number;
+  flagsPerHourPerUser: number;
+  connectionsPerMinutePerIp: number;
+}
+
+/** A site as the admin API shows it (never its secret). */
+export interface Site {
+  siteId: string;
+  name: string;
+  origins: string[];
+  publicKey: string | null;
+  guests: boolean;
+  moderation: ModerationMode;
+  editWindowSec: number;
+  maxDepth: number;
+  limits: SiteLimits;
+  blockedWords: string[];
+  createdAt: string;
+  updatedAt: string;
+}

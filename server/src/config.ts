@@ -1,0 +1,99 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Validated, typed runtime configuration; the only reader of `process.env`. */
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  dev: boolean;
+  port: number;
+  host: string;
+  mongodbUri: string | null;
+  redisUrl: string | null;
+  adminApiKey: string | null;
+  publicUrl: string | null;
+  trustProxy: boolean | number | string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  dataDir: string;
+  storePort: number;
+  storeBackend: 'sqlite' | 'postgresql';
+  storePostgresUrl: string | null;
+  secretsKey: string | null;
+  nodeId: string | null;
+}
+
+const portSchema = z.coerce.number().int().min(0).max(65535);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: portSchema.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
+  ADMIN_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  PUBLIC_URL: z.url().optional(),
+  TRUST_PROXY: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  STORE_PORT: portSchema.default(0),
+  STORE_BACKEND: z.enum(['sqlite', 'postgresql']).default('sqlite'),
+  STORE_POSTGRESQL_URL: z.string().optional(),
+  SECRETS_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  NODE_ID: z.string().min(1).max(64).optional(),
+});
+
+/** A configuration problem, reported as one line before the process exits. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses TRUST_PROXY the way Express understands it: `true`/`false`, a hop
+ * count, or a comma-separated list of trusted addresses/subnets.
+ */
+function parseTrustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
+}
+
+/** Reads and validates the environment once; throws ConfigError with one clear line. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const blankless = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = envSchema.safeParse(blankless);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`invalid configuration: ${key} ${issue.message} (got ${JSON.stringify(env[key] ?? '')})`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.SECRETS_KEY) {
+    throw new ConfigError(
+      'invalid configuration: SECRETS_KEY is required in production (32+ random characters; it encrypts site secrets at rest and signs guest tokens; e.g. `openssl rand -hex 32`)',
+    );
+  }
+  return {
+    nodeEnv: e.NODE_ENV,
+    dev: e.NODE_ENV !== 'production',
+    port: e.PORT,
+    host: e.HOST,
+    mongodbUri: e.MONGODB_URI ?? null,
+    redisUrl: e.REDIS_URL ?? null,
+    adminApiKey: e.ADMIN_API_KEY ?? null,
+    publicUrl: e.PUBLIC_URL ?? null,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    logLevel: e.LOG_LEVEL,
+    dataDir: path.resolve(e.DATA_DIR),
+    storePort: e.STORE_PORT,
+    storeBackend: e.STORE_BACKEND,
+    storePostgresUrl: e.STORE_POSTGRESQL_URL ?? null,
+    secretsKey: e.SECRETS_KEY ?? null,
+    nodeId: e.NODE_ID ?? null,
+  };
+}

@@ -1,0 +1,70 @@
+import type { ErrorBody, ErrorCode } from '../../client-sdk/src/protocol';
+
+/** HTTP status of every error code (SPEC "Errors"). */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  invalid_token: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  locked: 423,
+  banned: 403,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** The one error class the server throws on purpose; anything else is `internal`. */
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: { status?: number; retryAfterMs?: number; details?: ErrorBody['details'] } = {},
+  ) {
+    super(message);
+    this.status = extra.status ?? ERROR_STATUS[code];
+  }
+
+  /** The SPEC's error body, safe to send to a client. */
+  toBody(): ErrorBody {
+    const body: ErrorBody = { code: this.code, message: this.message };
+    if (this.extra.retryAfterMs !== undefined) body.retryAfterMs = this.extra.retryAfterMs;
+    if (this.extra.details) body.details = this.extra.details;
+    return body;
+  }
+}
+
+/** Shorthands for the catalogue, so call sites read like the SPEC. */
+export const errors = {
+  badRequest: (message = 'bad request', details?: ErrorBody['details']) =>
+    new AppError('bad_request', message, details ? { details } : {}),
+  unprocessable: (message: string) => new AppError('bad_request', message, { status: 422 }),
+  invalidToken: () => new AppError('invalid_token', 'invalid or expired token'),
+  forbidden: (message = 'forbidden') => new AppError('forbidden', message),
+  notFound: (what = 'resource') => new AppError('not_found', `${what} not found`),
+  conflict: (message: string) => new AppError('conflict', message),
+  locked: () => new AppError('locked', 'this discussion is locked'),
+  banned: () => new AppError('banned', 'you are banned from commenting on this site'),
+  rateLimited: (retryAfterMs: number) =>
+    new AppError('rate_limited', 'too many requests, slow down', { retryAfterMs: Math.max(1, Math.ceil(retryAfterMs)) }),
+  unavailable: (what = 'a backing service') => new AppError('unavailable', `${what} is unavailable, try again shortly`),
+};
+
+/** Whether an error means the database could not be reached (maps to 503). */
+export function isStoreUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const names = ['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError', 'MongooseServerSelectionError', 'MongoTopologyClosedError', 'MongoPoolClearedError'];
+  if (names.includes(err.name)) return true;
+  // mongoose buffers operations while disconnected and fails them with this name
+  return err.name === 'MongooseError' && /buffering timed out|Client must be connected/i.test(err.message);
+}
+
+/** Turns any thrown value into a client-safe AppError; unknown errors become `internal`. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (isStoreUnavailable(err)) return errors.unavailable('the database');
+  return new AppError('internal', 'internal error');
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/** Zod descriptions of response bodies, used for the OpenAPI document (and its response tests). */
+export const errorResponse = z.object({
+  error: z.object({
+    code: z.enum(['bad_request', 'invalid_token', 'forbidden', 'not_found', 'conflict', 'payload_too_large', 'rate_limited', 'locked', 'banned', 'unavailable', 'internal']),
+    message: z.string(),
+    retryAfterMs: z.number().int().optional(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+
+/** The public comment JSON. */
+export const commentSchema = z.object({
+  id: z.string(),
+  siteId: z.string(),
+  pageId: z.string(),
+  parentId: z.string().nullable(),
+  depth: z.number().int().min(0),
+  author: z.object({ id: z.string().nullable(), name: z.string().nullable(), avatar: z.string().nullable(), guest: z.boolean() }),
+  body: z.string(),
+  html: z.string(),
+  status: z.enum(['visible', 'pending', 'deleted', 'rejected']),
+  createdAt: z.iso.datetime(),
+  editedAt: z.iso.datetime().nullable(),
+  replyCount: z.number().int().min(0),
+  reactions: z.object({ like: z.number().int().min(0) }),
+  viewer: z.object({ reacted: z.array(z.enum(['like'])) }).optional(),
+  moderation: z.object({ reason: z.string().nullable().optional(), flagCount: z.number().int().optional(), flagReasons: z.array(z.string()).optional() }).optional(),
+});
+
+export const commentResponse = z.object({ comment: commentSchema });
+export const commentPageResponse = z.object({ comments: z.array(commentSchema), nextCursor: z.string().nullable(), total: z.number().int().min(0) });
+export const countsResponse = z.object({ counts: z.record(z.string(), z.number().int().min(0)) });
+export const flagResponse = z.object({ flag: z.object({ commentId: z.string(), reason: z.string(), createdAt: z.iso.datetime() }) });
+export const tokenResponse = z.object({ token: z.string(), expiresAt: z.iso.datetime() });
+
+const limits = z.object({
+  postsPerMinutePerUser: z.number().int(),
+  postsPerMinutePerIp: z.number().int(),
+  guestTokensPerHourPerIp: z.number().int(),
+  flagsPerHourPerUser: z.number().int(),
+  connectionsPerMinutePerIp: z.number().int(),
+});
+export const siteSchema = z.object({
+  siteId: z.string(),
+  name: z.string(),
+  origins: z.array(z.string()),
+  publicKey: z.string().nullable(),
+  guests: z.boolean(),
+  moderation: z.enum(['post', 'pre', 'first']),
+  editWindowSec: z.number().int(),
+  maxDepth: z.number().int(),
+  limits,
+  blockedWords: z.array(z.string()),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export const siteResponse = z.object({ site: siteSchema, secret: z.string().optional() });
+export const sitesResponse = z.object({ sites: z.array(siteSchema) });
+export const auditResponse = z.object({
+  entries: z.array(
+    z.object({
+      id: z.string(),
+      siteId: z.string(),
+      actor: z.object({ id: z.string(), name: z.string() }),
+      action: z.string(),
+      target: z.object({ type: z.enum(['comment', 'user', 'page']), id: z.string() }),
+      reason: z.string().nullable(),
+      at: z.iso.datetime(),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});

@@ -1,0 +1,166 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { REPO_ROOT } from '../paths';
+
+const LAUNCHER_DIR = path.join(REPO_ROOT, 'store', 'ferretdb');
+const CACHE_DIR = path.join(REPO_ROOT, '.cache', 'store');
+
+/** Raised when the embedded store cannot be built or started; its message says what to do. */
+export class EmbeddedStoreError extends Error {
+  override name = 'EmbeddedStoreError';
+}
+
+/** Where progress lines go (the console for `npm start`, a logger elsewhere). */
+export type Progress = (line: string) => void;
+
+/** A running embedded store process. */
+export interface EmbeddedStore {
+  uri: string;
+  port: number;
+  pid: number;
+  /** Stops the store gracefully (SIGTERM, SIGKILL after 5 s); `immediate` kills it at once (throw-away test data). */
+  stop(opts?: { immediate?: boolean }): Promise<void>;
+}
+
+const NO_GO_HELP = [
+  'Parley needs a MongoDB-compatible database and none is configured. Three ways out:',
+  '  1. install Go 1.24+ (https://go.dev/dl/ or `apt-get install golang`) so Parley can build its embedded store (FerretDB) on first start;',
+  '  2. set MONGODB_URI to a MongoDB you run (e.g. MONGODB_URI=mongodb://127.0.0.1:27017/parley);',
+  '  3. run the whole stack with `docker compose up` (MongoDB and Redis included).',
+].join('\n');
+
+function launcherHash(): string {
+  const h = createHash('sha256');
+  for (const f of ['main.go', 'go.mod', 'go.sum']) h.update(fs.readFileSync(path.join(LAUNCHER_DIR, f)));
+  return h.digest('hex').slice(0, 16);
+}
+
+/** Path of the launcher binary for the current sources (built or not). */
+export function storeBinaryPath(): string {
+  return path.join(CACHE_DIR, launcherHash(), 'parley-store');
+}
+
+/**
+ * Builds the FerretDB launcher once into a git-ignored cache keyed by its
+ * sources' hash, so a second start reuses it and a source change rebuilds it.
+ */
+export async function buildStore(progress: Progress = () => {}): Promise<string> {
+  const bin = storeBinaryPath();
+  if (fs.existsSync(bin)) return bin;
+  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
+  if (go.error || go.status !== 0) throw new EmbeddedStoreError(NO_GO_HELP);
+  progress(`building the embedded MongoDB-compatible store (FerretDB), first run only; this takes 1-5 minutes (${go.stdout.trim()})…`);
+  fs.mkdirSync(path.dirname(bin), { recursive: true });
+  const tmp = `${bin}.tmp-${process.pid}`;
+  const started = Date.now();
+  const ticker = setInterval(() => progress(`  still building the embedded store… ${Math.round((Date.now() - started) / 1000)} s`), 15_000);
+  try {
+    const stderr = await new Promise<string>((resolve, reject) => {
+      const child = spawn('go', ['build', '-trimpath', '-o', tmp, '.'], {
+        cwd: LAUNCHER_DIR,
+        env: { ...process.env, CGO_ENABLED: '0' },
+        stdio: ['ignore', 'inherit', 'pipe'],
+      });
+      let err = '';
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve(err) : reject(new EmbeddedStoreError(`building the embedded store failed:\n${err}\n${NO_GO_HELP}`))));
+    });
+    if (stderr.trim()) progress(stderr.trim());
+  } finally {
+    clearInterval(ticker);
+  }
+  fs.renameSync(tmp, bin);
+  progress(`  embedded store built in ${Math.round((Date.now() - started) / 1000)} s (${path.relative(REPO_ROOT, bin)})`);
+  return bin;
+}
+
+/** Asks the OS for a free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = (): void => {
+      if (child.exitCode !== null) return reject(new EmbeddedStoreError(`the embedded store exited with code ${child.exitCode}`));
+      const sock = net.connect(port, '127.0.0.1');
+      sock.once('connect', () => {
+        sock.destroy();
+        resolve();
+      });
+      sock.once('error', () => {
+        sock.destroy();
+        if (Date.now() > deadline) reject(new EmbeddedStoreError(`the embedded store did not listen on port ${port} within ${timeoutMs} ms`));
+        else setTimeout(attempt, 50);
+      });
+    };
+    attempt();
+  });
+}
+
+/** Options of {@link startEmbeddedStore}. */
+export interface StartStoreOptions {
+  dataDir: string;
+  port?: number;
+  postgresUrl?: string | null;
+  progress?: Progress;
+  onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
+}
+
+/**
+ * Starts the embedded store as a child process on 127.0.0.1. The child exits
+ * by itself when its stdin closes, so it never outlives a crashed parent.
+ */
+export async function startEmbeddedStore(opts: StartStoreOptions): Promise<EmbeddedStore> {
+  const bin = await buildStore(opts.progress);
+  const port = opts.port && opts.port > 0 ? opts.port : await freePort();
+  const storeDir = path.join(opts.dataDir, 'store');
+  fs.mkdirSync(storeDir, { recursive: true, mode: 0o700 });
+  const args = ['-listen', `127.0.0.1:${port}`, '-dir', storeDir];
+  if (opts.postgresUrl) args.push('-postgresql-url', opts.postgresUrl);
+  const child = spawn(bin, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  let stopping = false;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      if (!stopping) opts.onExit?.(code, signal);
+      resolve();
+    }),
+  );
+  try {
+    await waitForPort(port, child, 20_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new EmbeddedStoreError(`${(err as Error).message}\n${stderr}`);
+  }
+  return {
+    uri: `mongodb://127.0.0.1:${port}/`,
+    port,
+    pid: child.pid!,
+    async stop(stopOpts = {}) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      stopping = true;
+      child.kill(stopOpts.immediate ? 'SIGKILL' : 'SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

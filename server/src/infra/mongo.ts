@@ -1,0 +1,51 @@
+import mongoose, { type Connection } from 'mongoose';
+
+// Query filters built from user input must never carry operators; this turns
+// `{ $gt: '' }` smuggled into a filter into a literal match.
+mongoose.set('sanitizeFilter', true);
+mongoose.set('strictQuery', true);
+
+/** Options of {@link connectMongo}. */
+export interface MongoOptions {
+  uri: string;
+  dbName?: string;
+  /** How long an operation may wait for a reachable server before failing with 503. */
+  serverSelectionTimeoutMS?: number;
+}
+
+/**
+ * Opens a dedicated mongoose connection (not the global one, so two app nodes
+ * can live in one test process). Writes are acknowledged by a majority and the
+ * journal where the deployment supports it; FerretDB accepts and ignores this
+ * and commits each write to SQLite before answering.
+ */
+export async function connectMongo(opts: MongoOptions): Promise<Connection> {
+  const conn = mongoose.createConnection(opts.uri, {
+    dbName: opts.dbName,
+    serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS ?? 3000,
+    connectTimeoutMS: 3000,
+    socketTimeoutMS: 20_000,
+    maxPoolSize: 20,
+    // Fail fast while disconnected (→ 503) instead of queueing for 10 s.
+    bufferCommands: false,
+    autoIndex: false,
+    autoCreate: false,
+    writeConcern: { w: 'majority', j: true, wtimeoutMS: 5000 },
+  });
+  await conn.asPromise();
+  return conn;
+}
+
+/** Pings the database; resolves false instead of throwing. */
+export async function pingMongo(conn: Connection, timeoutMs = 2000): Promise<boolean> {
+  if (!conn.db) return false;
+  try {
+    await Promise.race([
+      conn.db.admin().command({ ping: 1 }),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('ping timeout')), timeoutMs).unref()),
+    ]);
+    return true;
+  } catch {
+    return false;
+  }
+}

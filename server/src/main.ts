@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Connection } from 'mongoose';
+import { createApp, type App } from './app';
+import { ConfigError, loadConfig, type Config } from './config';
+import { EmbeddedStoreError, startEmbeddedStore, type EmbeddedStore } from './infra/embedded-store';
+import { connectMongo } from './infra/mongo';
+import { resolveRedis } from './infra/redis';
+import { createLogger, type Logger } from './logger';
+import { ensureDemoSite } from './modules/demo/demo-site';
+
+/** In development the server key lives in DATA_DIR so restarts keep site secrets readable. */
+function devSecretsKey(config: Config): string {
+  const file = path.join(config.dataDir, 'secrets.key');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const key = randomBytes(32).toString('hex');
+  fs.writeFileSync(file, key, { mode: 0o600 });
+  return key;
+}
+
+async function openStore(config: Config, logger: Logger): Promise<{ conn: Connection; store: EmbeddedStore | null }> {
+  if (config.mongodbUri) {
+    logger.info('connecting to MongoDB at MONGODB_URI');
+    return { conn: await connectMongo({ uri: config.mongodbUri, serverSelectionTimeoutMS: 10_000 }), store: null };
+  }
+  const store = await startEmbeddedStore({
+    dataDir: config.dataDir,
+    port: config.storePort,
+    postgresUrl: config.storeBackend === 'postgresql' ? config.storePostgresUrl : null,
+    progress: (line) => console.log(line),
+    onExit: (code, signal) => {
+      logger.fatal({ code, signal }, 'the embedded store exited unexpectedly; stopping');
+      process.exit(1);
+    },
+  });
+  logger.info({ uri: store.uri, dataDir: config.dataDir }, 'embedded MongoDB-compatible store (FerretDB) started');
+  return { conn: await connectMongo({ uri: `${store.uri}parley` }), store };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`parley: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const started = Date.now();
+  const { conn, store } = await openStore(config, logger);
+  const redis = await resolveRedis(config.redisUrl, logger);
+  if (redis.source === 'memory') {
+    logger.warn('NO REDIS: running on the in-process fallback — rate limits and live events are SINGLE-NODE ONLY. Set REDIS_URL or start redis-server to scale out.');
+  } else logger.info({ source: redis.source }, 'redis connected');
+
+  const secretsKey = config.secretsKey ?? devSecretsKey(config);
+  const app: App = await createApp({ config, logger, mongo: conn, redis: redis.client, secretsKey, nodeId: config.nodeId ?? undefined });
+  if (config.dev) await ensureDemoSite(app.services.sites, logger);
+
+  await new Promise<void>((resolve) => app.httpServer.listen(config.port, config.host, resolve));
+  const url = config.publicUrl ?? `http://localhost:${config.port}`;
+  logger.info({ port: config.port, ms: Date.now() - started }, `Parley is ready at ${url}`);
+  if (config.dev) console.log(`\n  Parley is running: demo article ${url}/  ·  moderation ${url}/moderate  ·  health ${url}/readyz\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    try {
+      await app.close();
+      await conn.close();
+      redis.client?.disconnect();
+      await store?.stop();
+      clearTimeout(force);
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof EmbeddedStoreError) console.error(`parley: ${err.message}`);
+  else console.error('parley: failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

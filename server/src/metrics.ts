@@ -1,0 +1,49 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** All Prometheus metrics of one app instance (its own registry, so test nodes do not collide). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'parley_' });
+  return {
+    registry,
+    httpDuration: new Histogram({
+      name: 'parley_http_request_duration_seconds',
+      help: 'HTTP request duration by method, route and status',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    sockets: new Gauge({
+      name: 'parley_connected_sockets',
+      help: 'Socket.IO connections open on this node, by namespace',
+      labelNames: ['namespace'] as const,
+      registers: [registry],
+    }),
+    rateLimited: new Counter({
+      name: 'parley_rate_limited_total',
+      help: 'Requests refused by a rate limit, by limit name',
+      labelNames: ['limit'] as const,
+      registers: [registry],
+    }),
+    rateLimitFallback: new Counter({
+      name: 'parley_rate_limit_fallback_total',
+      help: 'Rate-limit decisions taken by the in-memory insurance limiter because Redis was unavailable',
+      registers: [registry],
+    }),
+    commentsCreated: new Counter({
+      name: 'parley_comments_created_total',
+      help: 'Comments stored, by resulting status',
+      labelNames: ['status'] as const,
+      registers: [registry],
+    }),
+    broadcasts: new Counter({
+      name: 'parley_broadcasts_total',
+      help: 'Live events emitted to rooms, by event',
+      labelNames: ['event'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+/** The metrics of one app instance. */
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,123 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import type { CommentStatus } from '../../../../client-sdk/src/protocol';
+
+/** A comment as stored. */
+export interface CommentDoc {
+  _id: Types.ObjectId;
+  siteId: string;
+  pageId: string;
+  parentId: Types.ObjectId | null;
+  depth: number;
+  authorId: string;
+  authorName: string;
+  authorAvatar: string | null;
+  authorGuest: boolean;
+  body: string;
+  html: string;
+  status: CommentStatus;
+  /** Always set (generated when the client sends none) so the unique index never sees a missing value. */
+  clientNonce: string;
+  createdAt: Date;
+  editedAt: Date | null;
+  replyCount: number;
+  likeCount: number;
+  flagCount: number;
+  /** True while flags wait for a moderator; cleared by approve, reject or delete. */
+  flagOpen: boolean;
+  modReason: string | null;
+}
+
+const commentSchema = new Schema<CommentDoc>(
+  {
+    siteId: { type: String, required: true },
+    pageId: { type: String, required: true },
+    parentId: { type: Schema.Types.ObjectId, default: null },
+    depth: { type: Number, default: 0 },
+    authorId: { type: String, required: true },
+    authorName: { type: String, required: true },
+    authorAvatar: { type: String, default: null },
+    authorGuest: { type: Boolean, default: false },
+    body: { type: String, default: '' },
+    html: { type: String, default: '' },
+    status: { type: String, enum: ['visible', 'pending', 'deleted', 'rejected'], required: true },
+    clientNonce: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    editedAt: { type: Date, default: null },
+    replyCount: { type: Number, default: 0 },
+    likeCount: { type: Number, default: 0 },
+    flagCount: { type: Number, default: 0 },
+    flagOpen: { type: Boolean, default: false },
+    modReason: { type: String, default: null },
+  },
+  { versionKey: false },
+);
+// Listing newest/oldest: equality on the thread, then _id (time-ordered) for sort and cursor.
+commentSchema.index({ siteId: 1, pageId: 1, parentId: 1, _id: -1 }, { name: 'thread_by_id' });
+// Listing top: equality on the thread, then likes, then _id as the tie-breaker.
+commentSchema.index({ siteId: 1, pageId: 1, parentId: 1, likeCount: -1, _id: -1 }, { name: 'thread_by_likes' });
+// Idempotent posting: one comment per author and client nonce (no partial index: FerretDB has none).
+commentSchema.index({ siteId: 1, authorId: 1, clientNonce: 1 }, { unique: true, name: 'author_nonce' });
+// Moderation queues.
+commentSchema.index({ siteId: 1, status: 1, _id: -1 }, { name: 'queue_status' });
+commentSchema.index({ siteId: 1, flagOpen: 1, _id: -1 }, { name: 'queue_flagged' });
+
+/** Registers the Comment model on a connection. */
+export function commentModel(conn: Connection): Model<CommentDoc> {
+  return (conn.models.Comment as Model<CommentDoc>) ?? conn.model<CommentDoc>('Comment', commentSchema, 'comments');
+}
+
+/** A reader's reaction to a comment. */
+export interface ReactionDoc {
+  siteId: string;
+  commentId: Types.ObjectId;
+  userId: string;
+  type: string;
+  createdAt: Date;
+}
+
+const reactionSchema = new Schema<ReactionDoc>(
+  {
+    siteId: { type: String, required: true },
+    commentId: { type: Schema.Types.ObjectId, required: true },
+    userId: { type: String, required: true },
+    type: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+reactionSchema.index({ commentId: 1, userId: 1, type: 1 }, { unique: true, name: 'one_per_user' });
+reactionSchema.index({ siteId: 1 }, { name: 'by_site' });
+
+/** Registers the Reaction model on a connection. */
+export function reactionModel(conn: Connection): Model<ReactionDoc> {
+  return (conn.models.Reaction as Model<ReactionDoc>) ?? conn.model<ReactionDoc>('Reaction', reactionSchema, 'reactions');
+}
+
+/** A reader's flag on a comment. */
+export interface FlagDoc {
+  siteId: string;
+  commentId: Types.ObjectId;
+  pageId: string;
+  userId: string;
+  reason: string;
+  createdAt: Date;
+}
+
+const flagSchema = new Schema<FlagDoc>(
+  {
+    siteId: { type: String, required: true },
+    commentId: { type: Schema.Types.ObjectId, required: true },
+    pageId: { type: String, required: true },
+    userId: { type: String, required: true },
+    reason: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+flagSchema.index({ commentId: 1, userId: 1 }, { unique: true, name: 'one_per_user' });
+flagSchema.index({ siteId: 1 }, { name: 'by_site' });
+
+/** Registers the Flag model on a connection. */
+export function flagModel(conn: Connection): Model<FlagDoc> {
+  return (conn.models.Flag as Model<FlagDoc>) ?? conn.model<FlagDoc>('Flag', flagSchema, 'flags');
+}

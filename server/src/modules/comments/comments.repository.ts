@@ -1,0 +1,246 @@
+import { Types, trusted, type Connection, type FilterQuery, type Model } from 'mongoose';
+import type { CommentStatus, SortOrder } from '../../../../client-sdk/src/protocol';
+import type { CursorPosition } from './cursor';
+import { commentModel, flagModel, reactionModel, type CommentDoc, type FlagDoc, type ReactionDoc } from './comment.model';
+
+/** A comment as the services see it: plain data, string ids. */
+export interface CommentRecord {
+  id: string;
+  siteId: string;
+  pageId: string;
+  parentId: string | null;
+  depth: number;
+  authorId: string;
+  authorName: string;
+  authorAvatar: string | null;
+  authorGuest: boolean;
+  body: string;
+  html: string;
+  status: CommentStatus;
+  clientNonce: string;
+  createdAt: Date;
+  editedAt: Date | null;
+  replyCount: number;
+  likeCount: number;
+  flagCount: number;
+  flagOpen: boolean;
+  modReason: string | null;
+}
+
+/** Fields of a new comment. */
+export type NewComment = Omit<CommentRecord, 'id' | 'replyCount' | 'likeCount' | 'flagCount' | 'flagOpen' | 'editedAt'>;
+
+/** Who is listing, which decides what beyond visible comments they see. */
+export type ListAudience = { kind: 'public' } | { kind: 'author'; userId: string } | { kind: 'moderator' };
+
+/** Listing query. */
+export interface ListQuery {
+  siteId: string;
+  pageId: string;
+  parentId: string | null;
+  sort: SortOrder;
+  limit: number;
+  after: CursorPosition | null;
+  audience: ListAudience;
+}
+
+/** Converts a stored document to a record. */
+export function toRecord(doc: CommentDoc): CommentRecord {
+  return {
+    id: doc._id.toHexString(),
+    siteId: doc.siteId,
+    pageId: doc.pageId,
+    parentId: doc.parentId ? doc.parentId.toHexString() : null,
+    depth: doc.depth ?? 0,
+    authorId: doc.authorId,
+    authorName: doc.authorName,
+    authorAvatar: doc.authorAvatar ?? null,
+    authorGuest: Boolean(doc.authorGuest),
+    body: doc.body ?? '',
+    html: doc.html ?? '',
+    status: doc.status,
+    clientNonce: doc.clientNonce,
+    createdAt: doc.createdAt,
+    editedAt: doc.editedAt ?? null,
+    replyCount: doc.replyCount ?? 0,
+    likeCount: doc.likeCount ?? 0,
+    flagCount: doc.flagCount ?? 0,
+    flagOpen: Boolean(doc.flagOpen),
+    modReason: doc.modReason ?? null,
+  };
+}
+
+/** Whether a string is a valid ObjectId in canonical hex form. */
+export function isObjectId(id: unknown): id is string {
+  return typeof id === 'string' && /^[0-9a-f]{24}$/.test(id);
+}
+
+function visibilityFilter(audience: ListAudience): FilterQuery<CommentDoc> {
+  // Tombstones stay only while they hold replies up.
+  const shown: FilterQuery<CommentDoc>[] = [{ status: 'visible' }, { status: 'deleted', replyCount: trusted({ $gt: 0 }) }];
+  if (audience.kind === 'moderator') shown.push({ status: trusted({ $in: ['pending', 'rejected'] }) });
+  if (audience.kind === 'author') shown.push({ authorId: audience.userId, status: trusted({ $in: ['pending', 'rejected'] }) });
+  return { $or: shown };
+}
+
+/** The filter and sort of one listing page; exported so a test can `explain()` it. */
+export function listingQuery(q: ListQuery): { filter: FilterQuery<CommentDoc>; sort: Record<string, 1 | -1> } {
+  const thread: FilterQuery<CommentDoc> = {
+    siteId: q.siteId,
+    pageId: q.pageId,
+    parentId: q.parentId ? new Types.ObjectId(q.parentId) : null,
+  };
+  const and: FilterQuery<CommentDoc>[] = [visibilityFilter(q.audience)];
+  let sort: Record<string, 1 | -1>;
+  if (q.sort === 'top') {
+    sort = { likeCount: -1, _id: -1 };
+    if (q.after) {
+      const id = new Types.ObjectId(q.after.id);
+      and.push({ $or: [{ likeCount: trusted({ $lt: q.after.likes }) }, { likeCount: q.after.likes, _id: trusted({ $lt: id }) }] });
+    }
+  } else {
+    const dir = q.sort === 'newest' ? -1 : 1;
+    sort = { _id: dir };
+    if (q.after) and.push({ _id: trusted({ [dir === -1 ? '$lt' : '$gt']: new Types.ObjectId(q.after.id) }) });
+  }
+  return { filter: { ...thread, $and: and }, sort };
+}
+
+/** Persistence of comments, reactions and flags; returns plain records only. */
+export class CommentsRepository {
+  readonly Comment: Model<CommentDoc>;
+  private readonly Reaction: Model<ReactionDoc>;
+  private readonly Flag: Model<FlagDoc>;
+  constructor(conn: Connection) {
+    this.Comment = commentModel(conn);
+    this.Reaction = reactionModel(conn);
+    this.Flag = flagModel(conn);
+  }
+
+  /** Ensures collections and indexes exist. */
+  async init(): Promise<void> {
+    for (const model of [this.Comment, this.Reaction, this.Flag] as Model<unknown>[]) {
+      await model.createCollection().catch(() => undefined);
+      await model.createIndexes();
+    }
+  }
+
+  /** Inserts a comment; a duplicate (author, nonce) rejects with code 11000. */
+  async insert(c: NewComment): Promise<CommentRecord> {
+    const doc = await this.Comment.create({
+      ...c,
+      parentId: c.parentId ? new Types.ObjectId(c.parentId) : null,
+      replyCount: 0,
+      likeCount: 0,
+      flagCount: 0,
+      flagOpen: false,
+      editedAt: null,
+    });
+    return toRecord(doc.toObject());
+  }
+
+  /** One comment by id (any status), or null. */
+  async find(id: string): Promise<CommentRecord | null> {
+    if (!isObjectId(id)) return null;
+    const doc = await this.Comment.findById(id).lean<CommentDoc>();
+    return doc ? toRecord(doc) : null;
+  }
+
+  /** The comment an author posted with a nonce, or null. */
+  async findByNonce(siteId: string, authorId: string, clientNonce: string): Promise<CommentRecord | null> {
+    const doc = await this.Comment.findOne({ siteId, authorId, clientNonce }).lean<CommentDoc>();
+    return doc ? toRecord(doc) : null;
+  }
+
+  /** One page of a thread level, plus whether more follow. */
+  async list(q: ListQuery): Promise<{ items: CommentRecord[]; more: boolean }> {
+    const { filter, sort } = listingQuery(q);
+    const docs = await this.Comment.find(filter).sort(sort).limit(q.limit + 1).lean<CommentDoc[]>();
+    return { items: docs.slice(0, q.limit).map(toRecord), more: docs.length > q.limit };
+  }
+
+  /** Sets fields when the comment still has the expected status; returns the new record or null. */
+  async update(id: string, set: Partial<CommentDoc>, whenStatus?: CommentStatus[]): Promise<CommentRecord | null> {
+    const filter: FilterQuery<CommentDoc> = { _id: new Types.ObjectId(id) };
+    if (whenStatus) filter.status = trusted({ $in: whenStatus });
+    const doc = await this.Comment.findOneAndUpdate(filter, { $set: set }, { new: true }).lean<CommentDoc>();
+    return doc ? toRecord(doc) : null;
+  }
+
+  /** Adds to counters of a comment; returns the new record. */
+  async increment(id: string, inc: Partial<Record<'replyCount' | 'likeCount' | 'flagCount', number>>, set: Partial<CommentDoc> = {}): Promise<CommentRecord | null> {
+    const doc = await this.Comment.findByIdAndUpdate(id, { $inc: inc, ...(Object.keys(set).length ? { $set: set } : {}) }, { new: true }).lean<CommentDoc>();
+    return doc ? toRecord(doc) : null;
+  }
+
+  /** Records a reaction; false if the reader had already reacted so. */
+  async addReaction(siteId: string, commentId: string, userId: string, type: string): Promise<boolean> {
+    try {
+      await this.Reaction.create({ siteId, commentId: new Types.ObjectId(commentId), userId, type, createdAt: new Date() });
+      return true;
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) return false;
+      throw err;
+    }
+  }
+
+  /** Removes a reaction; false if there was none. */
+  async removeReaction(commentId: string, userId: string, type: string): Promise<boolean> {
+    const res = await this.Reaction.deleteOne({ commentId: new Types.ObjectId(commentId), userId, type });
+    return res.deletedCount === 1;
+  }
+
+  /** The reaction types a reader has set, per comment id. */
+  async reactionsOf(userId: string, commentIds: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (!commentIds.length) return out;
+    const docs = await this.Reaction.find(
+      { userId, commentId: trusted({ $in: commentIds.map((id) => new Types.ObjectId(id)) }) },
+      { _id: 0, commentId: 1, type: 1 },
+    ).lean<Pick<ReactionDoc, 'commentId' | 'type'>[]>();
+    for (const d of docs) {
+      const key = d.commentId.toHexString();
+      out.set(key, [...(out.get(key) ?? []), d.type]);
+    }
+    return out;
+  }
+
+  /** Records a flag; false if this reader had already flagged the comment. */
+  async addFlag(f: Omit<FlagDoc, 'commentId' | 'createdAt'> & { commentId: string }): Promise<boolean> {
+    try {
+      await this.Flag.create({ ...f, commentId: new Types.ObjectId(f.commentId), createdAt: new Date() });
+      return true;
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) return false;
+      throw err;
+    }
+  }
+
+  /** Flag reasons of comments, newest first, per comment id. */
+  async flagReasons(commentIds: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (!commentIds.length) return out;
+    const docs = await this.Flag.find({ commentId: trusted({ $in: commentIds.map((id) => new Types.ObjectId(id)) }) }, { _id: 0, commentId: 1, reason: 1 })
+      .sort({ createdAt: -1 })
+      .limit(1000)
+      .lean<Pick<FlagDoc, 'commentId' | 'reason'>[]>();
+    for (const d of docs) {
+      const key = d.commentId.toHexString();
+      out.set(key, [...(out.get(key) ?? []), d.reason]);
+    }
+    return out;
+  }
+
+  /** A moderation queue page: pending comments, or comments with open flags. */
+  async queue(siteId: string, kind: 'pending' | 'flagged', limit: number, beforeId: string | null): Promise<{ items: CommentRecord[]; more: boolean }> {
+    const filter: FilterQuery<CommentDoc> = kind === 'pending' ? { siteId, status: 'pending' } : { siteId, flagOpen: true };
+    if (beforeId) filter._id = trusted({ $lt: new Types.ObjectId(beforeId) });
+    const docs = await this.Comment.find(filter).sort({ _id: -1 }).limit(limit + 1).lean<CommentDoc[]>();
+    return { items: docs.slice(0, limit).map(toRecord), more: docs.length > limit };
+  }
+
+  /** Removes every comment, reaction and flag of a site. */
+  async purgeSite(siteId: string): Promise<void> {
+    await Promise.all([this.Comment.deleteMany({ siteId }), this.Reaction.deleteMany({ siteId }), this.Flag.deleteMany({ siteId })]);
+  }
+}

@@ -1,0 +1,292 @@
+import { randomBytes } from 'node:crypto';
+import type { Comment, CommentPage, CommentStatus, SortOrder } from '../../../../client-sdk/src/protocol';
+import { AppError, errors } from '../../errors';
+import type { DomainEvents } from '../../domain-events';
+import type { Metrics } from '../../metrics';
+import type { AuthService } from '../auth/auth.service';
+import { isModerator, type Principal } from '../auth/principal';
+import { POST_CHECKS, WRITE_CHECKS, blockedWords, guestsAllowed, notBanned, runChecks, type CheckInput } from '../moderation/checks';
+import type { ModerationRepository } from '../moderation/moderation.repository';
+import type { PagesRepository } from '../pages/pages.repository';
+import type { RateLimitService } from '../rate-limit/rate-limit.service';
+import type { SiteRecord } from '../sites/sites.mapper';
+import type { SitesService } from '../sites/sites.service';
+import { decodeCursor, encodeCursor } from './cursor';
+import type { CommentRecord, CommentsRepository, ListAudience } from './comments.repository';
+import { toPublicComment } from './comments.mapper';
+import { renderBody } from './render';
+import type { ListInput, PostInput } from './comments.schemas';
+
+/** Who is acting: a raw token (REST) or a principal verified at a socket handshake. */
+export interface Actor {
+  ip: string;
+  auth: { token: string | null } | { siteId: string; principal: Principal | null };
+}
+
+/** Dependencies of {@link CommentsService}. */
+export interface CommentsDeps {
+  repo: CommentsRepository;
+  pages: PagesRepository;
+  moderation: ModerationRepository;
+  sites: SitesService;
+  auth: AuthService;
+  rateLimits: RateLimitService;
+  events: DomainEvents;
+  metrics: Metrics;
+}
+
+/** Result of a post: the comment and how to answer (201 new, 202 held, 200 replay). */
+export interface PostResult {
+  comment: Comment;
+  httpStatus: 200 | 201 | 202;
+}
+
+/** The comment use cases, shared by REST and Socket.IO so the two cannot drift. */
+export class CommentsService {
+  private readonly summaries = new Map<string, { at: number; value: { total: number; locked: boolean } }>();
+  constructor(private readonly deps: CommentsDeps) {}
+
+  /**
+   * Visible count and lock state of a page, cached for a second on this node:
+   * joins arrive in thousands when an article is published.
+   */
+  async pageSummary(siteId: string, pageId: string): Promise<{ total: number; locked: boolean }> {
+    const key = `${siteId}\u0000${pageId}`;
+    const hit = this.summaries.get(key);
+    if (hit && Date.now() - hit.at < 1000) return hit.value;
+    const page = await this.deps.pages.get(siteId, pageId);
+    const value = { total: Math.max(0, page.visibleCount), locked: page.locked };
+    this.summaries.set(key, { at: Date.now(), value });
+    if (this.summaries.size > 20_000) this.summaries.clear();
+    return value;
+  }
+
+  /** Drops a page's cached summary after a change on this node. */
+  forgetPage(siteId: string, pageId: string): void {
+    this.summaries.delete(`${siteId}\u0000${pageId}`);
+  }
+
+  private principal(site: SiteRecord, actor: Actor): Principal | null {
+    if ('principal' in actor.auth) {
+      if (actor.auth.siteId !== site.siteId) throw errors.forbidden('this connection belongs to another site');
+      return actor.auth.principal;
+    }
+    return this.deps.auth.principalFor(site, actor.auth.token);
+  }
+
+  private requirePrincipal(site: SiteRecord, actor: Actor): Principal {
+    const p = this.principal(site, actor);
+    if (!p) throw new AppError('invalid_token', 'sign in to do this');
+    return p;
+  }
+
+  private async checkInput(site: SiteRecord, pageId: string, p: Principal, body: string, needTrust: boolean): Promise<CheckInput> {
+    const moderator = isModerator(p);
+    const [page, banned, trusted] = await Promise.all([
+      this.deps.pages.get(site.siteId, pageId),
+      moderator ? false : this.deps.moderation.isBanned(site.siteId, p.userId),
+      needTrust && !moderator && site.moderation === 'first' ? this.deps.moderation.isTrusted(site.siteId, p.userId) : true,
+    ]);
+    return { site, author: { guest: p.guest, moderator, banned, trusted }, page, body };
+  }
+
+  private async commentOfSite(id: string): Promise<{ comment: CommentRecord; site: SiteRecord }> {
+    const comment = await this.deps.repo.find(id);
+    if (!comment) throw errors.notFound('comment');
+    const site = await this.deps.sites.find(comment.siteId);
+    if (!site) throw errors.notFound('comment');
+    return { comment, site };
+  }
+
+  /** One page of a thread level (SPEC: `{ comments, nextCursor, total }`). */
+  async list(siteId: string, pageId: string, input: ListInput, actor: Actor): Promise<CommentPage> {
+    const site = await this.deps.sites.get(siteId);
+    const p = this.principal(site, actor);
+    const audience: ListAudience = isModerator(p) ? { kind: 'moderator' } : p ? { kind: 'author', userId: p.userId } : { kind: 'public' };
+    const sort = input.sort as SortOrder;
+    const after = input.cursor ? decodeCursor(input.cursor, sort) : null;
+    let total: number;
+    if (input.parentId) {
+      const parent = await this.deps.repo.find(input.parentId);
+      if (!parent || parent.siteId !== siteId || parent.pageId !== pageId) throw errors.notFound('parent comment');
+      total = parent.replyCount;
+    } else {
+      total = (await this.deps.pages.get(siteId, pageId)).visibleCount;
+    }
+    const { items, more } = await this.deps.repo.list({ siteId, pageId, parentId: input.parentId ?? null, sort, limit: input.limit, after, audience });
+    const reacted = p ? await this.deps.repo.reactionsOf(p.userId, items.map((c) => c.id)) : null;
+    const last = items[items.length - 1];
+    return {
+      comments: items.map((c) => toPublicComment(c, { reacted: reacted ? (reacted.get(c.id) ?? []) : undefined, moderator: audience.kind === 'moderator' })),
+      nextCursor: more && last ? encodeCursor({ sort, id: last.id, likes: last.likeCount }) : null,
+      total: Math.max(0, total),
+    };
+  }
+
+  /** Posts a comment or reply; idempotent per (author, clientNonce). */
+  async post(siteId: string, pageId: string, input: PostInput, actor: Actor): Promise<PostResult> {
+    const site = await this.deps.sites.get(siteId);
+    const p = this.requirePrincipal(site, actor);
+    if (input.clientNonce) {
+      const first = await this.deps.repo.findByNonce(siteId, p.userId, input.clientNonce);
+      if (first) return this.replay(first, p);
+    }
+    let parentId: string | null = null;
+    let depth = 0;
+    if (input.parentId) {
+      const parent = await this.deps.repo.find(input.parentId);
+      if (!parent || parent.siteId !== siteId || parent.pageId !== pageId) throw errors.notFound('parent comment');
+      if (parent.status !== 'visible') throw errors.unprocessable('the comment you reply to is not visible');
+      // At the depth cap a reply joins its parent's level instead of nesting deeper.
+      if (parent.depth >= site.maxDepth) ({ parentId, depth } = { parentId: parent.parentId, depth: parent.depth });
+      else ({ parentId, depth } = { parentId: parent.id, depth: parent.depth + 1 });
+    }
+    const verdict = runChecks(POST_CHECKS, await this.checkInput(site, pageId, p, input.body, true));
+    if (verdict.kind === 'refuse') throw verdict.error;
+    const status: CommentStatus = verdict.kind === 'hold' ? 'pending' : 'visible';
+
+    const nonce = input.clientNonce ?? `srv-${randomBytes(12).toString('base64url')}`;
+    const dupKey = [siteId, p.userId, pageId, input.body];
+    const claim = await this.deps.rateLimits.claimBody(dupKey, nonce);
+    if (claim === 'duplicate') throw errors.conflict('you just posted the same comment here');
+    try {
+      // A concurrent retry with the same nonce was already counted once.
+      if (claim === 'claimed') {
+        await this.deps.rateLimits.enforce('postsPerMinutePerUser', site.limits, `${siteId}:${p.userId}`);
+        await this.deps.rateLimits.enforce('postsPerMinutePerIp', site.limits, `${siteId}:${actor.ip}`);
+      }
+      await this.deps.pages.ensure(siteId, pageId, { title: input.pageTitle, url: input.pageUrl });
+      const comment = await this.deps.repo.insert({
+        siteId,
+        pageId,
+        parentId,
+        depth,
+        authorId: p.userId,
+        authorName: p.name,
+        authorAvatar: p.avatar,
+        authorGuest: p.guest,
+        body: input.body,
+        html: renderBody(input.body),
+        status,
+        clientNonce: nonce,
+        createdAt: new Date(),
+        modReason: verdict.kind === 'hold' ? verdict.reason : null,
+      });
+      if (status === 'visible') await this.adjustCounts(comment, +1);
+      this.deps.metrics.commentsCreated.inc({ status });
+      this.deps.events.emit('comment.created', { comment });
+      return { comment: this.forViewer(comment, p, []), httpStatus: status === 'visible' ? 201 : 202 };
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) {
+        const first = await this.deps.repo.findByNonce(siteId, p.userId, nonce);
+        if (first) return this.replay(first, p);
+      }
+      if (claim === 'claimed') await this.deps.rateLimits.releaseBody(dupKey);
+      throw err;
+    }
+  }
+
+  private async replay(first: CommentRecord, p: Principal): Promise<PostResult> {
+    const reacted = await this.deps.repo.reactionsOf(p.userId, [first.id]);
+    return { comment: this.forViewer(first, p, reacted.get(first.id) ?? []), httpStatus: first.status === 'pending' ? 202 : 200 };
+  }
+
+  private forViewer(c: CommentRecord, p: Principal | null, reacted: string[]): Comment {
+    return toPublicComment(c, { reacted, moderator: isModerator(p) });
+  }
+
+  /** Edits a comment's body: its author only, inside the site's edit window. */
+  async edit(id: string, body: string, actor: Actor): Promise<Comment> {
+    const { comment, site } = await this.commentOfSite(id);
+    const p = this.requirePrincipal(site, actor);
+    if (comment.authorId !== p.userId) throw errors.forbidden('only the author can edit a comment');
+    if (comment.status === 'deleted' || comment.status === 'rejected') throw errors.notFound('comment');
+    if (Date.now() - comment.createdAt.getTime() > site.editWindowSec * 1000) throw errors.forbidden('the edit window for this comment has passed');
+    const input = await this.checkInput(site, comment.pageId, p, body, false);
+    const verdict = runChecks(WRITE_CHECKS, input);
+    if (verdict.kind === 'refuse') throw verdict.error;
+    const held = runChecks([blockedWords], input);
+    const set: Partial<CommentRecord> = { body, html: renderBody(body), editedAt: new Date() };
+    if (held.kind === 'hold' && comment.status === 'visible') Object.assign(set, { status: 'pending', modReason: held.reason });
+    const updated = await this.applyChange(comment, set, ['visible', 'pending']);
+    const reacted = await this.deps.repo.reactionsOf(p.userId, [id]);
+    return this.forViewer(updated, p, reacted.get(id) ?? []);
+  }
+
+  /** Deletes a comment (its author or a moderator): a tombstone while it has replies. */
+  async remove(id: string, actor: Actor): Promise<Comment> {
+    const { comment, site } = await this.commentOfSite(id);
+    const p = this.requirePrincipal(site, actor);
+    if (comment.authorId !== p.userId && !isModerator(p)) throw errors.forbidden('only the author or a moderator can delete a comment');
+    if (comment.status === 'deleted') return this.forViewer(comment, p, []);
+    const updated = await this.applyChange(comment, { status: 'deleted', body: '', html: '', flagOpen: false }, ['visible', 'pending', 'rejected']);
+    return this.forViewer(updated, p, []);
+  }
+
+  /**
+   * Changes a comment (guarded by its expected current statuses), keeps the
+   * page and parent counters right for visibility changes, and announces it.
+   * Moderation uses this too, so every status change follows one path.
+   */
+  async applyChange(comment: CommentRecord, set: Partial<CommentRecord>, fromStatuses: CommentStatus[]): Promise<CommentRecord> {
+    const { id: _id, parentId: _p, ...fields } = set;
+    const updated = await this.deps.repo.update(comment.id, fields as never, fromStatuses);
+    if (!updated) throw errors.conflict('the comment changed meanwhile; reload and try again');
+    const was = comment.status === 'visible';
+    const is = updated.status === 'visible';
+    if (was !== is) await this.adjustCounts(updated, is ? +1 : -1);
+    if (updated.status === 'deleted' && comment.status !== 'deleted') this.deps.events.emit('comment.deleted', { comment: updated, previousStatus: comment.status });
+    else this.deps.events.emit('comment.updated', { comment: updated, previousStatus: comment.status });
+    return updated;
+  }
+
+  private async adjustCounts(c: CommentRecord, delta: number): Promise<void> {
+    this.forgetPage(c.siteId, c.pageId);
+    await Promise.all([
+      this.deps.pages.addVisible(c.siteId, c.pageId, delta),
+      c.parentId ? this.deps.repo.increment(c.parentId, { replyCount: delta }) : Promise.resolve(),
+    ]);
+  }
+
+  /** Sets or unsets the viewer's reaction; idempotent. */
+  async react(id: string, type: string, on: boolean, actor: Actor): Promise<Comment> {
+    const { comment, site } = await this.commentOfSite(id);
+    const p = this.requirePrincipal(site, actor);
+    if (comment.status !== 'visible') throw errors.notFound('comment');
+    const verdict = runChecks(WRITE_CHECKS, await this.checkInput(site, comment.pageId, p, '', false));
+    if (verdict.kind === 'refuse') throw verdict.error;
+    const changed = on ? await this.deps.repo.addReaction(site.siteId, id, p.userId, type) : await this.deps.repo.removeReaction(id, p.userId, type);
+    let current = comment;
+    if (changed) {
+      current = (await this.deps.repo.increment(id, { likeCount: on ? 1 : -1 })) ?? comment;
+      this.deps.events.emit('comment.updated', { comment: current, previousStatus: current.status });
+    }
+    const reacted = await this.deps.repo.reactionsOf(p.userId, [id]);
+    return this.forViewer(current, p, reacted.get(id) ?? []);
+  }
+
+  /** Flags a comment for moderators; one flag per reader and comment. */
+  async flag(id: string, reason: string, actor: Actor): Promise<{ commentId: string; reason: string; createdAt: string }> {
+    const { comment, site } = await this.commentOfSite(id);
+    const p = this.requirePrincipal(site, actor);
+    if (comment.status !== 'visible') throw errors.notFound('comment');
+    const verdict = runChecks([guestsAllowed, notBanned], await this.checkInput(site, comment.pageId, p, '', false));
+    if (verdict.kind === 'refuse') throw verdict.error;
+    await this.deps.rateLimits.enforce('flagsPerHourPerUser', site.limits, `${site.siteId}:${p.userId}`);
+    const added = await this.deps.repo.addFlag({ siteId: site.siteId, commentId: id, pageId: comment.pageId, userId: p.userId, reason });
+    if (!added) throw errors.conflict('you have already flagged this comment');
+    const updated = (await this.deps.repo.increment(id, { flagCount: 1 }, { flagOpen: true })) ?? comment;
+    const createdAt = new Date().toISOString();
+    this.deps.events.emit('flag.created', {
+      comment: updated,
+      flag: { commentId: id, pageId: comment.pageId, reason, userId: p.userId, flagCount: updated.flagCount, createdAt },
+    });
+    return { commentId: id, reason, createdAt };
+  }
+
+  /** Visible comment counts of up to 100 pages. */
+  async counts(siteId: string, pageIds: string[]): Promise<Record<string, number>> {
+    await this.deps.sites.get(siteId);
+    return this.deps.pages.counts(siteId, [...new Set(pageIds)]);
+  }
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { errors } from '../../errors';
+import type { Logger } from '../../logger';
+import { handle } from '../../realtime/ack';
+import type { ReaderSocket } from '../../realtime/io';
+import type { Presence } from '../../realtime/presence';
+import { rooms } from '../../realtime/rooms';
+import { pageIdSchema, socketPostSchema } from './comments.schemas';
+import type { CommentsService } from './comments.service';
+
+/** Most pages one socket may follow at once. */
+export const MAX_PAGES_PER_SOCKET = 20;
+
+const pageSchema = z.object({ pageId: pageIdSchema });
+
+/** Dependencies of the reader handlers. */
+export interface ReaderHandlerDeps {
+  comments: CommentsService;
+  presence: Presence;
+  logger: Logger;
+}
+
+/** Registers the reader namespace's events on one socket (thin adapters over the comments service). */
+export function registerReaderHandlers(socket: ReaderSocket, deps: ReaderHandlerDeps): void {
+  const { siteId } = socket.data;
+  const log = deps.logger;
+
+  socket.on('page:join', handle(log, pageSchema, async ({ pageId }) => {
+    if (!socket.data.pages.includes(pageId)) {
+      if (socket.data.pages.length >= MAX_PAGES_PER_SOCKET) throw errors.badRequest(`a connection may follow at most ${MAX_PAGES_PER_SOCKET} pages`);
+      socket.data.pages.push(pageId);
+      void socket.join(rooms.page(siteId, pageId));
+      deps.presence.join(siteId, pageId);
+    }
+    const state = await deps.comments.pageSummary(siteId, pageId);
+    return { ...state, readers: deps.presence.readers(siteId, pageId) };
+  }) as never);
+
+  socket.on('page:leave', handle(log, pageSchema, ({ pageId }) => {
+    if (socket.data.pages.includes(pageId)) {
+      socket.data.pages = socket.data.pages.filter((p) => p !== pageId);
+      void socket.leave(rooms.page(siteId, pageId));
+      deps.presence.leave(siteId, pageId);
+    }
+    return {};
+  }) as never);
+
+  socket.on('comment:post', handle(log, socketPostSchema, async ({ pageId, ...input }) => {
+    const { comment } = await deps.comments.post(siteId, pageId, input, {
+      ip: socket.data.ip,
+      auth: { siteId, principal: socket.data.principal },
+    });
+    return { comment };
+  }) as never);
+
+  socket.on('disconnect', () => {
+    for (const pageId of socket.data.pages) deps.presence.leave(siteId, pageId);
+  });
+}

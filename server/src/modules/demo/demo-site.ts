@@ -1,0 +1,22 @@
+import type { Logger } from '../../logger';
+import type { SitesService } from '../sites/sites.service';
+
+/** Id of the site created in development mode. */
+export const DEMO_SITE_ID = 'demo';
+
+/** Development only: creates the demo site (guests allowed) on first start. */
+export async function ensureDemoSite(sites: SitesService, logger: Logger): Promise<void> {
+  if (await sites.find(DEMO_SITE_ID)) return;
+  await sites.create({
+    siteId: DEMO_SITE_ID,
+    name: 'Parley demo',
+    origins: [],
+    guests: true,
+    moderation: 'post',
+    editWindowSec: 900,
+    maxDepth: 3,
+    limits: {},
+    blockedWords: [],
+  });
+  logger.info({ siteId: DEMO_SITE_ID }, 'created the demo site "demo" (guests allowed)');
+}

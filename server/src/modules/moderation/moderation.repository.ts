@@ -1,0 +1,87 @@
+import { Types, trusted, type Connection, type Model } from 'mongoose';
+import { moderationModels, type AuditDoc, type BanDoc, type TrustDoc } from './moderation.models';
+
+/** An audit entry as the API shows it. */
+export interface AuditEntry {
+  id: string;
+  siteId: string;
+  actor: { id: string; name: string };
+  action: string;
+  target: { type: AuditDoc['targetType']; id: string };
+  reason: string | null;
+  at: string;
+}
+
+/** Persistence of bans, trusted authors and the audit log. */
+export class ModerationRepository {
+  private readonly Ban: Model<BanDoc>;
+  private readonly Trust: Model<TrustDoc>;
+  private readonly Audit: Model<AuditDoc>;
+  constructor(conn: Connection) {
+    ({ Ban: this.Ban, Trust: this.Trust, Audit: this.Audit } = moderationModels(conn));
+  }
+
+  /** Ensures collections and indexes exist. */
+  async init(): Promise<void> {
+    for (const model of [this.Ban, this.Trust, this.Audit] as Model<unknown>[]) {
+      await model.createCollection().catch(() => undefined);
+      await model.createIndexes();
+    }
+  }
+
+  /** Whether a user is banned on a site right now. */
+  async isBanned(siteId: string, userId: string, now = new Date()): Promise<boolean> {
+    const ban = await this.Ban.findOne({ siteId, userId }, { _id: 0, until: 1 }).lean<Pick<BanDoc, 'until'>>();
+    return Boolean(ban && (ban.until === null || ban.until > now));
+  }
+
+  /** Bans (or re-bans with new terms) a user on a site. */
+  async ban(b: Omit<BanDoc, 'createdAt'>): Promise<void> {
+    await this.Ban.updateOne({ siteId: b.siteId, userId: b.userId }, { $set: { ...b, createdAt: new Date() } }, { upsert: true });
+  }
+
+  /** Lifts a ban; false if there was none. */
+  async unban(siteId: string, userId: string): Promise<boolean> {
+    const res = await this.Ban.deleteOne({ siteId, userId });
+    return res.deletedCount === 1;
+  }
+
+  /** Whether a moderator has approved one of this user's comments on the site. */
+  async isTrusted(siteId: string, userId: string): Promise<boolean> {
+    return (await this.Trust.countDocuments({ siteId, userId }).limit(1)) > 0;
+  }
+
+  /** Marks a user as trusted on a site (idempotent). */
+  async trust(siteId: string, userId: string, approvedBy: string): Promise<void> {
+    await this.Trust.updateOne({ siteId, userId }, { $setOnInsert: { siteId, userId, approvedBy, createdAt: new Date() } }, { upsert: true }).catch((err: { code?: number }) => {
+      if (err.code !== 11000) throw err;
+    });
+  }
+
+  /** Appends an audit entry. */
+  async audit(entry: Omit<AuditDoc, 'at'>): Promise<void> {
+    await this.Audit.create({ ...entry, at: new Date() });
+  }
+
+  /** Audit entries of a site, newest first, paged by id. */
+  async auditLog(siteId: string, limit: number, beforeId: string | null): Promise<{ entries: AuditEntry[]; nextCursor: string | null }> {
+    const filter: Record<string, unknown> = { siteId };
+    if (beforeId) filter._id = trusted({ $lt: new Types.ObjectId(beforeId) });
+    const docs = await this.Audit.find(filter).sort({ _id: -1 }).limit(limit + 1).lean<(AuditDoc & { _id: Types.ObjectId })[]>();
+    const entries = docs.slice(0, limit).map((d) => ({
+      id: d._id.toHexString(),
+      siteId: d.siteId,
+      actor: { id: d.actorId, name: d.actorName },
+      action: d.action,
+      target: { type: d.targetType, id: d.targetId },
+      reason: d.reason,
+      at: d.at.toISOString(),
+    }));
+    return { entries, nextCursor: docs.length > limit ? entries[entries.length - 1]!.id : null };
+  }
+
+  /** Removes every ban, trust mark and audit entry of a site. */
+  async purgeSite(siteId: string): Promise<void> {
+    await Promise.all([this.Ban.deleteMany({ siteId }), this.Trust.deleteMany({ siteId }), this.Audit.deleteMany({ siteId })]);
+  }
+}

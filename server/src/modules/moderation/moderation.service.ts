@@ -1,0 +1,111 @@
+import type { Comment } from '../../../../client-sdk/src/protocol';
+import { errors } from '../../errors';
+import type { DomainEvents } from '../../domain-events';
+import type { Principal } from '../auth/principal';
+import { toPublicComment } from '../comments/comments.mapper';
+import type { CommentRecord, CommentsRepository } from '../comments/comments.repository';
+import type { CommentsService } from '../comments/comments.service';
+import type { PagesRepository } from '../pages/pages.repository';
+import type { ModerationRepository } from './moderation.repository';
+
+/** A moderator acting on their own site (verified at the admin handshake). */
+export interface Moderator {
+  siteId: string;
+  principal: Principal;
+}
+
+/** Dependencies of {@link ModerationService}. */
+export interface ModerationDeps {
+  comments: CommentsService;
+  commentsRepo: CommentsRepository;
+  repo: ModerationRepository;
+  pages: PagesRepository;
+  events: DomainEvents;
+}
+
+/** Moderator actions; each one is written to the audit log. */
+export class ModerationService {
+  constructor(private readonly deps: ModerationDeps) {}
+
+  private async commentOf(mod: Moderator, id: string): Promise<CommentRecord> {
+    const c = await this.deps.commentsRepo.find(id);
+    if (!c || c.siteId !== mod.siteId) throw errors.notFound('comment');
+    return c;
+  }
+
+  private async audit(mod: Moderator, action: string, targetType: 'comment' | 'user' | 'page', targetId: string, reason?: string | null): Promise<void> {
+    await this.deps.repo.audit({
+      siteId: mod.siteId,
+      actorId: mod.principal.userId,
+      actorName: mod.principal.name,
+      action,
+      targetType,
+      targetId,
+      reason: reason ?? null,
+    });
+  }
+
+  private async view(c: CommentRecord): Promise<Comment> {
+    const reasons = await this.deps.commentsRepo.flagReasons([c.id]);
+    return toPublicComment(c, { moderator: true, flagReasons: reasons.get(c.id) ?? [] });
+  }
+
+  /** Deletes a comment; readers get `comment:deleted`. */
+  async deleteComment(mod: Moderator, commentId: string, reason?: string): Promise<Comment> {
+    const c = await this.commentOf(mod, commentId);
+    const updated = c.status === 'deleted' ? c : await this.deps.comments.applyChange(c, { status: 'deleted', body: '', html: '', flagOpen: false, modReason: reason ?? null }, ['visible', 'pending', 'rejected']);
+    await this.audit(mod, 'comment.delete', 'comment', commentId, reason);
+    return this.view(updated);
+  }
+
+  /** Publishes a held comment (or dismisses flags on a visible one); trusts its author from now on. */
+  async approve(mod: Moderator, commentId: string): Promise<Comment> {
+    const c = await this.commentOf(mod, commentId);
+    if (c.status === 'deleted') throw errors.conflict('a deleted comment cannot be approved');
+    const updated = await this.deps.comments.applyChange(c, { status: 'visible', modReason: null, flagOpen: false }, ['pending', 'rejected', 'visible']);
+    await this.deps.repo.trust(mod.siteId, c.authorId, mod.principal.userId);
+    await this.audit(mod, 'comment.approve', 'comment', commentId);
+    return this.view(updated);
+  }
+
+  /** Rejects a comment: hidden from readers, still visible to its author and moderators. */
+  async reject(mod: Moderator, commentId: string, reason?: string): Promise<Comment> {
+    const c = await this.commentOf(mod, commentId);
+    if (c.status === 'deleted') throw errors.conflict('a deleted comment cannot be rejected');
+    const updated = await this.deps.comments.applyChange(c, { status: 'rejected', flagOpen: false, modReason: reason ?? 'rejected by a moderator' }, ['pending', 'visible', 'rejected']);
+    await this.audit(mod, 'comment.reject', 'comment', commentId, reason);
+    return this.view(updated);
+  }
+
+  /** Bans a user on the moderator's site, optionally until a time. */
+  async ban(mod: Moderator, userId: string, reason?: string, until?: string | null): Promise<void> {
+    const untilDate = until ? new Date(until) : null;
+    if (untilDate && untilDate.getTime() <= Date.now()) throw errors.badRequest('until: must be in the future');
+    await this.deps.repo.ban({ siteId: mod.siteId, userId, until: untilDate, reason: reason ?? null, by: mod.principal.userId });
+    await this.audit(mod, 'user.ban', 'user', userId, reason);
+  }
+
+  /** Lifts a ban. */
+  async unban(mod: Moderator, userId: string): Promise<void> {
+    await this.deps.repo.unban(mod.siteId, userId);
+    await this.audit(mod, 'user.unban', 'user', userId);
+  }
+
+  /** Locks or unlocks a page; readers get `page:locked`. */
+  async lock(mod: Moderator, pageId: string, locked: boolean): Promise<void> {
+    await this.deps.pages.setLocked(mod.siteId, pageId, locked);
+    this.deps.comments.forgetPage(mod.siteId, pageId);
+    this.deps.events.emit('page.locked', { siteId: mod.siteId, pageId, locked });
+    await this.audit(mod, locked ? 'page.lock' : 'page.unlock', 'page', pageId);
+  }
+
+  /** A page of the pending or flagged queue, newest first. */
+  async queue(mod: Moderator, status: 'pending' | 'flagged', limit: number, cursor: string | null): Promise<{ comments: Comment[]; nextCursor: string | null }> {
+    const { items, more } = await this.deps.commentsRepo.queue(mod.siteId, status, limit, cursor);
+    const reasons = await this.deps.commentsRepo.flagReasons(items.map((c) => c.id));
+    return {
+      comments: items.map((c) => toPublicComment(c, { moderator: true, flagReasons: reasons.get(c.id) ?? [] })),
+      nextCursor: more ? items[items.length - 1]!.id : null,
+    };
+  }
+}

@@ -1,0 +1,73 @@
+import { trusted, type Connection, type Model } from 'mongoose';
+import { pageModel, type PageDoc } from './page.model';
+
+/** A page as the services see it. */
+export interface PageRecord {
+  siteId: string;
+  pageId: string;
+  locked: boolean;
+  visibleCount: number;
+}
+
+const EMPTY = (siteId: string, pageId: string): PageRecord => ({ siteId, pageId, locked: false, visibleCount: 0 });
+
+/** Persistence of pages (lock state and visible comment counters). */
+export class PagesRepository {
+  private readonly Page: Model<PageDoc>;
+  constructor(conn: Connection) {
+    this.Page = pageModel(conn);
+  }
+
+  /** Ensures the indexes exist. */
+  async init(): Promise<void> {
+    await this.Page.createCollection().catch(() => undefined);
+    await this.Page.createIndexes();
+  }
+
+  /** A page; an unknown page reads as open and empty (pages exist implicitly). */
+  async get(siteId: string, pageId: string): Promise<PageRecord> {
+    const doc = await this.Page.findOne({ siteId, pageId }, { _id: 0, siteId: 1, pageId: 1, locked: 1, visibleCount: 1 }).lean<PageRecord>();
+    return doc ?? EMPTY(siteId, pageId);
+  }
+
+  /** Creates the page document on first use; a concurrent creator is harmless. */
+  async ensure(siteId: string, pageId: string, meta: { title?: string; url?: string } = {}): Promise<void> {
+    try {
+      await this.Page.updateOne(
+        { siteId, pageId },
+        { $setOnInsert: { siteId, pageId, locked: false, visibleCount: 0, createdAt: new Date(), title: meta.title ?? null, url: meta.url ?? null } },
+        { upsert: true },
+      );
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+    }
+  }
+
+  /** Adds `delta` to the visible comment counter. */
+  async addVisible(siteId: string, pageId: string, delta: number): Promise<void> {
+    if (delta === 0) return;
+    await this.Page.updateOne({ siteId, pageId }, { $inc: { visibleCount: delta } });
+  }
+
+  /** Locks or unlocks a page (creating it if needed). */
+  async setLocked(siteId: string, pageId: string, locked: boolean): Promise<void> {
+    await this.ensure(siteId, pageId);
+    await this.Page.updateOne({ siteId, pageId }, { $set: { locked } });
+  }
+
+  /** Visible counts of up to 100 pages; unknown pages count 0. */
+  async counts(siteId: string, pageIds: string[]): Promise<Record<string, number>> {
+    const docs = await this.Page.find({ siteId, pageId: trusted({ $in: pageIds }) }, { _id: 0, pageId: 1, visibleCount: 1 }).lean<
+      Pick<PageDoc, 'pageId' | 'visibleCount'>[]
+    >();
+    const counts: Record<string, number> = Object.create(null);
+    for (const id of pageIds) counts[id] = 0;
+    for (const d of docs) counts[d.pageId] = Math.max(0, d.visibleCount);
+    return counts;
+  }
+
+  /** Removes every page of a site. */
+  async purgeSite(siteId: string): Promise<void> {
+    await this.Page.deleteMany({ siteId });
+  }
+}

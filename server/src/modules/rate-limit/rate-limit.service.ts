@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { SiteLimits } from '../../../../client-sdk/src/protocol';
+import { errors } from '../../errors';
+import type { Logger } from '../../logger';
+import type { Metrics } from '../../metrics';
+import type { LimitName } from './limits';
+
+/** Window of each named limit, in seconds. */
+export const LIMIT_WINDOW_SEC: Record<LimitName, number> = {
+  postsPerMinutePerUser: 60,
+  postsPerMinutePerIp: 60,
+  guestTokensPerHourPerIp: 3600,
+  flagsPerHourPerUser: 3600,
+  connectionsPerMinutePerIp: 60,
+};
+
+/** How long the same body on the same page by the same author counts as a duplicate. */
+export const DUPLICATE_WINDOW_SEC = 60;
+
+/** Outcome of one {@link RateLimitService.consume}. */
+export type Decision = { allowed: true } | { allowed: false; retryAfterMs: number };
+
+/** Dependencies of {@link RateLimitService}. */
+export interface RateLimitDeps {
+  redis: Redis | null;
+  keyPrefix: string;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/**
+ * The one rate-limit policy: named per-site limits on Redis, shared by every
+ * node. Failure mode (deliberate): when Redis is unreachable each limiter
+ * falls back to an in-memory insurance limiter with the same budget, so limits
+ * keep holding per node (fail-safe, never fail-open, never a 500), a warning is
+ * logged and `parley_rate_limit_fallback_total` counts each such decision.
+ * Once Redis answers again the shared counters take over by themselves.
+ */
+export class RateLimitService {
+  private readonly limiters = new Map<string, RateLimiterAbstract>();
+  private readonly localDupes = new Map<string, { nonce: string; until: number }>();
+  private lastFallbackWarn = 0;
+  constructor(private readonly deps: RateLimitDeps) {}
+
+  private limiter(name: LimitName, points: number): RateLimiterAbstract {
+    const id = `${name}:${points}`;
+    let limiter = this.limiters.get(id);
+    if (!limiter) {
+      const opts = { keyPrefix: `${this.deps.keyPrefix}rl:${name}`, points, duration: LIMIT_WINDOW_SEC[name] };
+      const memory = new RateLimiterMemory(opts);
+      limiter = this.deps.redis
+        ? new RateLimiterRedis({ ...opts, storeClient: this.deps.redis, rejectIfRedisNotReady: true, insuranceLimiter: memory })
+        : memory;
+      this.limiters.set(id, limiter);
+    }
+    return limiter;
+  }
+
+  private noteFallback(): void {
+    if (!this.deps.redis || this.deps.redis.status === 'ready') return;
+    this.deps.metrics.rateLimitFallback.inc();
+    if (Date.now() - this.lastFallbackWarn > 30_000) {
+      this.lastFallbackWarn = Date.now();
+      this.deps.logger.warn('redis unavailable: rate limits are enforced per node by the in-memory insurance limiter');
+    }
+  }
+
+  /** Takes `points` from a named limit for `key`; never throws on Redis errors. */
+  async consume(name: LimitName, limits: SiteLimits, key: string, points = 1): Promise<Decision> {
+    this.noteFallback();
+    try {
+      await this.limiter(name, limits[name]).consume(key, points);
+      return { allowed: true };
+    } catch (err) {
+      if (err instanceof RateLimiterRes) {
+        this.deps.metrics.rateLimited.inc({ limit: name });
+        return { allowed: false, retryAfterMs: Math.max(1, err.msBeforeNext) };
+      }
+      // Both Redis and the insurance limiter failed: let the request through
+      // rather than answer 500; this cannot happen with a memory insurance.
+      this.deps.logger.error({ err }, 'rate limiter failed');
+      return { allowed: true };
+    }
+  }
+
+  /** Like {@link consume}, but throws `429 rate_limited` with the retry delay. */
+  async enforce(name: LimitName, limits: SiteLimits, key: string): Promise<void> {
+    const decision = await this.consume(name, limits, key);
+    if (!decision.allowed) throw errors.rateLimited(decision.retryAfterMs);
+  }
+
+  /**
+   * Claims "this author posts this body on this page" for 60 s. Returns
+   * `claimed` for a first post, `same-nonce` when the earlier claim carried the
+   * same client nonce (a retry, which the nonce index resolves), else `duplicate`.
+   */
+  async claimBody(parts: string[], nonce: string): Promise<'claimed' | 'same-nonce' | 'duplicate'> {
+    const key = `${this.deps.keyPrefix}dup:${createHash('sha256').update(parts.join('\u0001')).digest('base64url')}`;
+    const redis = this.deps.redis;
+    if (redis && redis.status === 'ready') {
+      try {
+        const ok = await redis.set(key, nonce, 'EX', DUPLICATE_WINDOW_SEC, 'NX');
+        if (ok === 'OK') return 'claimed';
+        return (await redis.get(key)) === nonce ? 'same-nonce' : 'duplicate';
+      } catch {
+        this.noteFallback();
+      }
+    }
+    const now = Date.now();
+    const hit = this.localDupes.get(key);
+    if (hit && hit.until > now) return hit.nonce === nonce ? 'same-nonce' : 'duplicate';
+    this.localDupes.set(key, { nonce, until: now + DUPLICATE_WINDOW_SEC * 1000 });
+    if (this.localDupes.size > 50_000) for (const [k, v] of this.localDupes) if (v.until <= now) this.localDupes.delete(k);
+    return 'claimed';
+  }
+
+  /** Releases a claim after the post failed, so a corrected retry is not a "duplicate". */
+  async releaseBody(parts: string[]): Promise<void> {
+    const key = `${this.deps.keyPrefix}dup:${createHash('sha256').update(parts.join('\u0001')).digest('base64url')}`;
+    this.localDupes.delete(key);
+    if (this.deps.redis && this.deps.redis.status === 'ready') await this.deps.redis.del(key).catch(() => undefined);
+  }
+}

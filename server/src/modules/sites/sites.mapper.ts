@@ -1,0 +1,43 @@
+import type { Site } from '../../../../client-sdk/src/protocol';
+import { DEFAULT_LIMITS } from '../rate-limit/limits';
+import type { SiteDoc } from './site.model';
+
+/** A site as the server uses it: defaults applied, the secret still sealed. */
+export type SiteRecord = Omit<SiteDoc, 'limits'> & { limits: Site['limits'] };
+
+/** Applies defaults to a stored site. */
+export function toSiteRecord(doc: SiteDoc): SiteRecord {
+  return {
+    siteId: doc.siteId,
+    name: doc.name,
+    origins: doc.origins ?? [],
+    secretSealed: doc.secretSealed,
+    publicKey: doc.publicKey ?? null,
+    guests: Boolean(doc.guests),
+    moderation: doc.moderation ?? 'post',
+    editWindowSec: doc.editWindowSec ?? 900,
+    maxDepth: doc.maxDepth ?? 3,
+    limits: { ...DEFAULT_LIMITS, ...(doc.limits ?? {}) },
+    blockedWords: doc.blockedWords ?? [],
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+/** The admin API's view of a site: never the secret. */
+export function toPublicSite(site: SiteRecord): Site {
+  return {
+    siteId: site.siteId,
+    name: site.name,
+    origins: site.origins,
+    publicKey: site.publicKey,
+    guests: site.guests,
+    moderation: site.moderation,
+    editWindowSec: site.editWindowSec,
+    maxDepth: site.maxDepth,
+    limits: site.limits,
+    blockedWords: site.blockedWords,
+    createdAt: new Date(site.createdAt).toISOString(),
+    updatedAt: new Date(site.updatedAt).toISOString(),
+  };
+}

@@ -1,0 +1,31 @@
+import type { z } from 'zod';
+import type { Ack } from '../../../client-sdk/src/protocol';
+import { toAppError } from '../errors';
+import { parse } from '../http/validate';
+import type { Logger } from '../logger';
+
+/**
+ * Wraps a socket handler: validates the payload with the route's schema, runs
+ * the use case, and always acknowledges — `{ ok: true, … }` or the SPEC's
+ * `{ ok: false, error }`. A throwing handler never crashes the socket, and a
+ * client that sent no ack callback is simply not answered.
+ */
+export function handle<S extends z.ZodType, R extends object>(
+  logger: Logger,
+  schema: S,
+  fn: (input: z.infer<S>) => Promise<R> | R,
+): (payload: unknown, ack?: unknown) => void {
+  return (payload, ack) => {
+    const reply = typeof ack === 'function' ? (ack as (a: Ack<R>) => void) : () => undefined;
+    Promise.resolve()
+      .then(() => fn(parse(schema, payload)))
+      .then(
+        (result) => reply({ ok: true, ...result }),
+        (err: unknown) => {
+          const appErr = toAppError(err);
+          if (appErr.code === 'internal') logger.error({ err }, 'socket handler failed');
+          reply({ ok: false, error: appErr.toBody() });
+        },
+      );
+  };
+}

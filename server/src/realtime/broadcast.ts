@@ -1,0 +1,66 @@
+import type { DomainEvents } from '../domain-events';
+import type { Metrics } from '../metrics';
+import { toPublicComment } from '../modules/comments/comments.mapper';
+import type { CommentRecord } from '../modules/comments/comments.repository';
+import type { AdminNamespace, ParleyServer } from './io';
+import { rooms } from './rooms';
+
+/**
+ * Turns domain events into room emits — the only place that does. Each event
+ * is emitted once, by the node where the write happened; the Redis adapter
+ * carries it to the other nodes, so every reader gets it exactly once.
+ * Room payloads are the same for every reader (no `viewer`), so Socket.IO
+ * encodes each of them once per room, not once per reader.
+ */
+export function attachBroadcast(io: ParleyServer, admin: AdminNamespace, events: DomainEvents, metrics: Metrics): () => void {
+  const readers = io.of('/');
+  const count = (event: string) => metrics.broadcasts.inc({ event });
+  const pageRoom = (c: CommentRecord) => readers.to(rooms.page(c.siteId, c.pageId));
+  const authorRoom = (c: CommentRecord) => readers.to(rooms.user(c.siteId, c.authorId));
+  const mods = (siteId: string) => admin.to(rooms.moderators(siteId));
+
+  const offs = [
+    events.on('comment.created', ({ comment: c }) => {
+      const payload = { comment: toPublicComment(c) };
+      if (c.status === 'visible') pageRoom(c).emit('comment:created', payload);
+      // Held comments reach only their author's own sockets (and moderators, below).
+      else authorRoom(c).emit('comment:created', payload);
+      mods(c.siteId).emit('mod:comment', { comment: toPublicComment(c, { moderator: true }) });
+      count('comment:created');
+    }),
+    events.on('comment.updated', ({ comment: c, previousStatus }) => {
+      const payload = { comment: toPublicComment(c) };
+      const wasVisible = previousStatus === 'visible';
+      if (c.status === 'visible') pageRoom(c).emit(wasVisible ? 'comment:updated' : 'comment:created', payload);
+      else {
+        if (wasVisible) pageRoom(c).emit('comment:deleted', { id: c.id, pageId: c.pageId });
+        authorRoom(c).emit('comment:updated', payload);
+      }
+      mods(c.siteId).emit('comment:updated', { comment: toPublicComment(c, { moderator: true }) });
+      count('comment:updated');
+    }),
+    events.on('comment.deleted', ({ comment: c, previousStatus }) => {
+      const payload = { id: c.id, pageId: c.pageId };
+      if (previousStatus === 'visible') pageRoom(c).emit('comment:deleted', payload);
+      else authorRoom(c).emit('comment:deleted', payload);
+      mods(c.siteId).emit('comment:deleted', payload);
+      count('comment:deleted');
+    }),
+    events.on('flag.created', ({ comment, flag }) => {
+      mods(comment.siteId).emit('mod:flag', { flag, comment: toPublicComment(comment, { moderator: true }) });
+      count('mod:flag');
+    }),
+    events.on('page.locked', ({ siteId, pageId, locked }) => {
+      readers.to(rooms.page(siteId, pageId)).emit('page:locked', { pageId, locked });
+      mods(siteId).emit('page:locked', { pageId, locked });
+      count('page:locked');
+    }),
+    events.on('site.changed', ({ siteId }) => io.serverSideEmit('site:changed', siteId)),
+    events.on('site.deleted', ({ siteId }) => {
+      io.serverSideEmit('site:changed', siteId);
+      readers.in(rooms.site(siteId)).disconnectSockets(true);
+      admin.in(rooms.moderators(siteId)).disconnectSockets(true);
+    }),
+  ];
+  return () => offs.forEach((off) => off());
+}

@@ -42,7 +42,10 @@ export class RateLimitService {
   private readonly limiters = new Map<string, RateLimiterAbstract>();
   private readonly localDupes = new Map<string, { nonce: string; until: number }>();
   private lastFallbackWarn = 0;
-  constructor(private readonly deps: RateLimitDeps) {}
+  constructor(private readonly deps: RateLimitDeps) {
+    // Publish every limit's series at 0 so dashboards and alerts see them before the first refusal.
+    for (const name of Object.keys(LIMIT_WINDOW_SEC)) deps.metrics.rateLimited.inc({ limit: name }, 0);
+  }
 
   private limiter(name: LimitName, points: number): RateLimiterAbstract {
     const id = `${name}:${points}`;

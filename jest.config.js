@@ -1,6 +1,10 @@
 /** Jest projects: unit (pure logic), integration (real store, Redis, sockets), e2e (Chromium), faults (real processes). */
-const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }] };
-const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+const swc = (syntax) => ['@swc/jest', { jsc: { parser: { syntax }, target: 'es2022' }, module: { type: 'commonjs' } }];
+// htmlparser2 12 and its DOM packages ship ESM only; tests parse HTML with it, so jest compiles them to CommonJS.
+const ESM_ONLY = 'htmlparser2|domhandler|domutils|domelementtype|dom-serializer|entities';
+const transform = { '^.+\\.ts$': swc('typescript'), [`node_modules/(${ESM_ONLY})/.+\\.js$`]: swc('ecmascript') };
+const transformIgnorePatterns = [`/node_modules/(?!(${ESM_ONLY})/)`];
+const common = { transform, transformIgnorePatterns, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
 const withStores = { globalSetup: '<rootDir>/tests/setup/global-setup.ts', globalTeardown: '<rootDir>/tests/setup/global-teardown.ts' };
 
 module.exports = {

@@ -127,10 +127,8 @@ export class CommentsService {
   async post(siteId: string, pageId: string, input: PostInput, actor: Actor): Promise<PostResult> {
     const site = await this.deps.sites.get(siteId);
     const p = this.requirePrincipal(site, actor);
-    if (input.clientNonce) {
-      const first = await this.deps.repo.findByNonce(siteId, p.userId, input.clientNonce);
-      if (first) return this.replay(first, p);
-    }
+    // A repeated clientNonce is resolved by the unique (author, nonce) index at insert time
+    // rather than by a lookup first: no extra query on the hot path, and no read-then-write race.
     let parentId: string | null = null;
     let depth = 0;
     if (input.parentId) {

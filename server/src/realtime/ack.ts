@@ -14,9 +14,13 @@ export function handle<S extends z.ZodType, R extends object>(
   logger: Logger,
   schema: S,
   fn: (input: z.infer<S>) => Promise<R> | R,
-): (payload: unknown, ack?: unknown) => void {
-  return (payload, ack) => {
-    const reply = typeof ack === 'function' ? (ack as (a: Ack<R>) => void) : () => undefined;
+): (...args: unknown[]) => void {
+  return (...args) => {
+    // Socket.IO passes the ack as the last argument, wherever that is: a client
+    // that sent only a callback, or surplus arguments, must still get its answer.
+    const last = args[args.length - 1];
+    const reply = typeof last === 'function' ? (last as (a: Ack<R>) => void) : () => undefined;
+    const payload = typeof last === 'function' && args.length === 1 ? undefined : args[0];
     Promise.resolve()
       .then(() => fn(parse(schema, payload)))
       .then(

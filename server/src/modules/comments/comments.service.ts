@@ -117,7 +117,8 @@ export class CommentsService {
     const reacted = p ? await this.deps.repo.reactionsOf(p.userId, items.map((c) => c.id)) : null;
     const last = items[items.length - 1];
     return {
-      comments: items.map((c) => toPublicComment(c, { reacted: reacted ? (reacted.get(c.id) ?? []) : undefined, moderator: audience.kind === 'moderator' })),
+      // Anonymous readers get `viewer: { reacted: [] }` too: only room broadcasts leave `viewer` out (SPEC).
+      comments: items.map((c) => toPublicComment(c, { reacted: reacted?.get(c.id) ?? [], moderator: audience.kind === 'moderator' })),
       nextCursor: more && last ? encodeCursor({ sort, id: last.id, likes: last.likeCount }) : null,
       total: Math.max(0, total),
     };

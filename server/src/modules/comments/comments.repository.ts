@@ -2,6 +2,7 @@ import { Types, trusted, type Connection, type FilterQuery, type Model } from 'm
 import type { CommentStatus, SortOrder } from '../../../../client-sdk/src/protocol';
 import type { CursorPosition } from './cursor';
 import { commentModel, flagModel, reactionModel, type CommentDoc, type FlagDoc, type ReactionDoc } from './comment.model';
+import { KeyedSerial } from './keyed-serial';
 
 /** A comment as the services see it: plain data, string ids. */
 export interface CommentRecord {
@@ -111,6 +112,8 @@ export class CommentsRepository {
   readonly Comment: Model<CommentDoc>;
   private readonly Reaction: Model<ReactionDoc>;
   private readonly Flag: Model<FlagDoc>;
+  /** Updates of one comment run one at a time (see KeyedSerial: the embedded store's updates are not atomic). */
+  private readonly serial = new KeyedSerial();
   constructor(conn: Connection) {
     this.Comment = commentModel(conn);
     this.Reaction = reactionModel(conn);
@@ -163,13 +166,14 @@ export class CommentsRepository {
   async update(id: string, set: Partial<CommentDoc>, whenStatus?: CommentStatus[]): Promise<CommentRecord | null> {
     const filter: FilterQuery<CommentDoc> = { _id: new Types.ObjectId(id) };
     if (whenStatus) filter.status = trusted({ $in: whenStatus });
-    const doc = await this.Comment.findOneAndUpdate(filter, { $set: set }, { new: true }).lean<CommentDoc>();
+    const doc = await this.serial.run(id, () => this.Comment.findOneAndUpdate(filter, { $set: set }, { new: true }).lean<CommentDoc>());
     return doc ? toRecord(doc) : null;
   }
 
   /** Adds to counters of a comment; returns the new record. */
   async increment(id: string, inc: Partial<Record<'replyCount' | 'likeCount' | 'flagCount', number>>, set: Partial<CommentDoc> = {}): Promise<CommentRecord | null> {
-    const doc = await this.Comment.findByIdAndUpdate(id, { $inc: inc, ...(Object.keys(set).length ? { $set: set } : {}) }, { new: true }).lean<CommentDoc>();
+    const update = { $inc: inc, ...(Object.keys(set).length ? { $set: set } : {}) };
+    const doc = await this.serial.run(id, () => this.Comment.findByIdAndUpdate(id, update, { new: true }).lean<CommentDoc>());
     return doc ? toRecord(doc) : null;
   }
 

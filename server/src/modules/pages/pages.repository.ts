@@ -1,4 +1,5 @@
 import { trusted, type Connection, type Model } from 'mongoose';
+import { KeyedSerial } from '../comments/keyed-serial';
 import { pageModel, type PageDoc } from './page.model';
 
 /** A page as the services see it. */
@@ -14,6 +15,8 @@ const EMPTY = (siteId: string, pageId: string): PageRecord => ({ siteId, pageId,
 /** Persistence of pages (lock state and visible comment counters). */
 export class PagesRepository {
   private readonly Page: Model<PageDoc>;
+  /** Updates of one page run one at a time (see KeyedSerial: the embedded store's updates are not atomic). */
+  private readonly serial = new KeyedSerial();
   constructor(conn: Connection) {
     this.Page = pageModel(conn);
   }
@@ -46,13 +49,13 @@ export class PagesRepository {
   /** Adds `delta` to the visible comment counter. */
   async addVisible(siteId: string, pageId: string, delta: number): Promise<void> {
     if (delta === 0) return;
-    await this.Page.updateOne({ siteId, pageId }, { $inc: { visibleCount: delta } });
+    await this.serial.run(`${siteId}\u0000${pageId}`, () => this.Page.updateOne({ siteId, pageId }, { $inc: { visibleCount: delta } }));
   }
 
   /** Locks or unlocks a page (creating it if needed). */
   async setLocked(siteId: string, pageId: string, locked: boolean): Promise<void> {
     await this.ensure(siteId, pageId);
-    await this.Page.updateOne({ siteId, pageId }, { $set: { locked } });
+    await this.serial.run(`${siteId}\u0000${pageId}`, () => this.Page.updateOne({ siteId, pageId }, { $set: { locked } }));
   }
 
   /** Visible counts of up to 100 pages; unknown pages count 0. */

@@ -24,3 +24,17 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S
   }
   return result.data;
 }
+
+/**
+ * Parses a query string (Express's "simple" parser, so values are strings or
+ * arrays of strings, never objects). A key such as `parentId[$ne]` or `$where`
+ * is refused with `400 bad_request` rather than ignored as an unknown field:
+ * it is an operator-smuggling attempt or a malformed field, and a silent 200
+ * would answer something other than what was asked.
+ */
+export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {
+  for (const key of Object.keys((query ?? {}) as object)) {
+    if (/^\$|[[\]]/.test(key)) throw errors.badRequest(`query parameter "${key.slice(0, 40)}" is not allowed: no brackets or $ in parameter names`);
+  }
+  return parse(schema, query);
+}

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { parse } from '../../http/validate';
+import { parse, parseQuery } from '../../http/validate';
 import { restActor } from '../../http/request';
 import { siteIdSchema } from '../sites/sites.schemas';
 import { z } from 'zod';
@@ -21,7 +21,7 @@ export function commentsRouter(comments: CommentsService): Router {
 
   r.get('/sites/:siteId/pages/:pageId/comments', async (req, res) => {
     const { siteId, pageId } = parse(pageParamsSchema, req.params);
-    res.json(await comments.list(siteId, pageId, parse(listQuerySchema, req.query), restActor(req)));
+    res.json(await comments.list(siteId, pageId, parseQuery(listQuerySchema, req.query), restActor(req)));
   });
 
   r.post('/sites/:siteId/pages/:pageId/comments', async (req, res) => {
@@ -57,7 +57,7 @@ export function commentsRouter(comments: CommentsService): Router {
 
   r.get('/sites/:siteId/counts', async (req, res) => {
     const { siteId } = parse(z.object({ siteId: siteIdSchema }), req.params);
-    res.json({ counts: await comments.counts(siteId, parse(countsQuerySchema, req.query).page) });
+    res.json({ counts: await comments.counts(siteId, parseQuery(countsQuerySchema, req.query).page) });
   });
 
   return r;

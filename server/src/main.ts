@@ -1,29 +1,19 @@
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Connection } from 'mongoose';
 import { createApp, type App } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { EmbeddedStoreError, startEmbeddedStore, type EmbeddedStore } from './infra/embedded-store';
 import { connectMongo } from './infra/mongo';
 import { resolveRedis } from './infra/redis';
+import { resolveSecretsKey } from './infra/secrets-key';
 import { createLogger, type Logger } from './logger';
-import { ensureDemoSite } from './modules/demo/demo-site';
-
-/** In development the server key lives in DATA_DIR so restarts keep site secrets readable. */
-function devSecretsKey(config: Config): string {
-  const file = path.join(config.dataDir, 'secrets.key');
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  fs.mkdirSync(config.dataDir, { recursive: true });
-  const key = randomBytes(32).toString('hex');
-  fs.writeFileSync(file, key, { mode: 0o600 });
-  return key;
-}
+import { DEMO_SITE_ID, ensureDemoSite } from './modules/demo/demo-site';
 
 async function openStore(config: Config, logger: Logger): Promise<{ conn: Connection; store: EmbeddedStore | null }> {
   if (config.mongodbUri) {
     logger.info('connecting to MongoDB at MONGODB_URI');
-    return { conn: await connectMongo({ uri: config.mongodbUri, serverSelectionTimeoutMS: 10_000 }), store: null };
+    // Patient at start (the database may come up after us), fast afterwards: an
+    // operation waits at most 3 s for the database, so outages answer 503 within 5 s.
+    return { conn: await connectMongo({ uri: config.mongodbUri, startupTimeoutMs: 30_000 }), store: null };
   }
   const store = await startEmbeddedStore({
     dataDir: config.dataDir,
@@ -58,14 +48,14 @@ async function main(): Promise<void> {
     logger.warn('NO REDIS: running on the in-process fallback — rate limits and live events are SINGLE-NODE ONLY. Set REDIS_URL or start redis-server to scale out.');
   } else logger.info({ source: redis.source }, 'redis connected');
 
-  const secretsKey = config.secretsKey ?? devSecretsKey(config);
+  const secretsKey = resolveSecretsKey(config);
   const app: App = await createApp({ config, logger, mongo: conn, redis: redis.client, secretsKey, nodeId: config.nodeId ?? undefined });
   if (config.dev) await ensureDemoSite(app.services.sites, logger);
 
   await new Promise<void>((resolve) => app.httpServer.listen(config.port, config.host, resolve));
   const url = config.publicUrl ?? `http://localhost:${config.port}`;
   logger.info({ port: config.port, ms: Date.now() - started }, `Parley is ready at ${url}`);
-  if (config.dev) console.log(`\n  Parley is running: demo article ${url}/  ·  moderation ${url}/moderate  ·  health ${url}/readyz\n`);
+  if (config.dev) console.log(`\n  Parley is running: demo article ${url}/ (site id "${DEMO_SITE_ID}")  ·  moderation ${url}/moderate  ·  health ${url}/readyz\n`);
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {

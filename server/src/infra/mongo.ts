@@ -9,8 +9,13 @@ mongoose.set('strictQuery', true);
 export interface MongoOptions {
   uri: string;
   dbName?: string;
-  /** How long an operation may wait for a reachable server before failing with 503. */
+  /** How long an operation may wait for a reachable server before failing with 503 (keep it under 5 s). */
   serverSelectionTimeoutMS?: number;
+  /**
+   * How long the first connection may keep retrying (a database that starts
+   * after Parley, as in docker compose); later operations still fail fast.
+   */
+  startupTimeoutMs?: number;
 }
 
 /**
@@ -20,7 +25,22 @@ export interface MongoOptions {
  * and commits each write to SQLite before answering.
  */
 export async function connectMongo(opts: MongoOptions): Promise<Connection> {
-  const conn = mongoose.createConnection(opts.uri, {
+  const deadline = Date.now() + (opts.startupTimeoutMs ?? 0);
+  for (;;) {
+    const conn = openConnection(opts);
+    try {
+      await conn.asPromise();
+      return conn;
+    } catch (err) {
+      await conn.close().catch(() => undefined);
+      if (Date.now() >= deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+function openConnection(opts: MongoOptions): Connection {
+  return mongoose.createConnection(opts.uri, {
     dbName: opts.dbName,
     serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS ?? 3000,
     connectTimeoutMS: 3000,
@@ -32,8 +52,6 @@ export async function connectMongo(opts: MongoOptions): Promise<Connection> {
     autoCreate: false,
     writeConcern: { w: 'majority', j: true, wtimeoutMS: 5000 },
   });
-  await conn.asPromise();
-  return conn;
 }
 
 /** Pings the database; resolves false instead of throwing. */

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import cors from 'cors';
 import express from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
@@ -8,6 +7,7 @@ import type { Connection } from 'mongoose';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config';
 import { DomainEvents } from './domain-events';
+import { restCors } from './http/cors';
 import { errorHandler, notFoundHandler } from './http/error-middleware';
 import { openApiRouter } from './http/openapi';
 import { pingMongo } from './infra/mongo';
@@ -119,9 +119,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(healthRouter(checks, metrics.registry, state));
 
   const api = express.Router();
-  // Any browser origin may read and write the REST API with a bearer token (no cookies are used);
-  // per-site origin rules are enforced on the socket handshake, where a browser session lives.
-  api.use(cors({ origin: true, credentials: false, maxAge: 600, exposedHeaders: ['Retry-After', 'X-Request-Id'] }));
+  // Production: only the site's own origins (see http/cors.ts); development: any origin.
+  api.use(restCors({ dev: deps.config.dev, sites }));
   api.use(express.json({ limit: '32kb', strict: true }));
   api.use(openApiRouter());
   api.use(sitesRouter(sites, deps.config.adminApiKey));
@@ -134,7 +133,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
 
-  const httpServer = http.createServer(app);
+  // Node refuses headers over 16 KiB with a bare 431; allow 32 KiB so an oversized bearer
+  // token reaches the token check and gets the SPEC's 401 invalid_token.
+  const httpServer = http.createServer({ maxHeaderSize: 32 * 1024 }, app);
   httpServer.keepAliveTimeout = 65_000;
   const { io, closeAdapter } = createIo(httpServer, { redis, keyPrefix });
   const admin = io.of('/admin') as unknown as AdminNamespace;

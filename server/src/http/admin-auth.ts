@@ -11,11 +11,15 @@ export function keyMatches(presented: string, expected: string): boolean {
   return timingSafeEqual(digest(presented), digest(expected));
 }
 
-/** Reads a bearer token from an Authorization header. */
+/**
+ * Reads a bearer credential from an Authorization header. Everything after
+ * the scheme counts (even with spaces in it), so a malformed credential is
+ * checked and refused rather than silently treated as no credential.
+ */
 export function bearerToken(header: string | undefined): string | null {
   if (!header) return null;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match ? match[1]! : null;
+  const match = /^Bearer\s+(.*?)\s*$/is.exec(header);
+  return match?.[1] ? match[1] : null;
 }
 
 /**

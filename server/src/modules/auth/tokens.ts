@@ -35,7 +35,8 @@ function claimsToPrincipal(claims: JwtPayload, siteId: string, guest: boolean): 
   const issued = typeof iat === 'number' ? iat : Math.floor(Date.now() / 1000);
   if (exp - issued > MAX_LIFETIME_SEC || exp - Date.now() / 1000 > MAX_LIFETIME_SEC) throw new Error('lifetime too long');
   if (typeof sub !== 'string' || sub.length < 1 || sub.length > 128) throw new Error('bad sub');
-  if (!guest && sub.startsWith('guest:')) throw new Error('site tokens cannot claim guest ids');
+  // Guest ids and site user ids live in disjoint spaces so one can never act as the other.
+  if (guest !== sub.startsWith('guest:')) throw new Error('guest id space mismatch');
   if (typeof name !== 'string' || name.trim().length < 1 || name.length > 64) throw new Error('bad name');
   if (roles !== undefined && !Array.isArray(roles)) throw new Error('bad roles');
   if (guest && roles !== undefined) throw new Error('guests never hold roles');

@@ -25,6 +25,7 @@ function isDuplicateKey(err: unknown): boolean {
 /** Site management and the cached site lookup used on every request. */
 export class SitesService {
   private readonly cache = new Map<string, { site: SiteRecord | null; at: number }>();
+  private origins: { set: Promise<ReadonlySet<string>>; at: number } | null = null;
   private readonly ttl: number;
   constructor(private readonly deps: SitesServiceDeps) {
     this.ttl = deps.cacheTtlMs ?? 30_000;
@@ -102,8 +103,23 @@ export class SitesService {
     return this.deps.box.open(site.secretSealed);
   }
 
+  /**
+   * The browser origins of every site (for routes such as `/comments/:id` that
+   * do not name their site), cached like single sites.
+   */
+  async allOrigins(): Promise<ReadonlySet<string>> {
+    if (!this.origins || Date.now() - this.origins.at >= this.ttl) {
+      const set = this.deps.repo.list().then((all) => new Set(all.flatMap((s) => s.origins)));
+      this.origins = { set, at: Date.now() };
+      // A failed load must not be cached: the next request tries again.
+      set.catch(() => (this.origins = null));
+    }
+    return this.origins.set;
+  }
+
   /** Drops a site from this node's cache (called on change notices from other nodes too). */
   forget(siteId: string): void {
     this.cache.delete(siteId);
+    this.origins = null;
   }
 }

@@ -9,7 +9,7 @@ import { siteIdSchema } from '../modules/sites/sites.schemas';
 import type { SitesService } from '../modules/sites/sites.service';
 import { handshakeIp, type SocketData } from './io';
 
-const handshakeSchema = z.object({ siteId: siteIdSchema, token: z.string().max(20_000).nullish() });
+const handshakeSchema = z.object({ siteId: siteIdSchema });
 
 /** Dependencies of {@link handshakeMiddleware}. */
 export interface HandshakeDeps {
@@ -29,7 +29,11 @@ export interface HandshakeDeps {
 export function handshakeMiddleware(deps: HandshakeDeps, opts: { requireModerator: boolean }) {
   return async (socket: Socket, next: (err?: ExtendedError) => void): Promise<void> => {
     try {
-      const { siteId, token } = parse(handshakeSchema, socket.handshake.auth);
+      const auth = (socket.handshake.auth ?? {}) as { siteId?: unknown; token?: unknown };
+      const { siteId } = parse(handshakeSchema, { siteId: auth.siteId });
+      // A bad token of any shape (too long, not a string, NUL bytes) is the same invalid_token
+      // as on REST, never a bad_request that would hint at which check failed.
+      const token = auth.token ?? null;
       const site = await deps.sites.find(siteId);
       if (!site) throw errors.notFound('site');
       const origin = socket.handshake.headers.origin;
@@ -37,6 +41,7 @@ export function handshakeMiddleware(deps: HandshakeDeps, opts: { requireModerato
       if (origin && !deps.anyOrigin && !site.origins.includes(origin)) throw errors.forbidden('origin not allowed for this site');
       const ip = handshakeIp(socket.handshake.address, socket.handshake.headers, deps.trustProxy);
       await deps.rateLimits.enforce('connectionsPerMinutePerIp', site.limits, `${siteId}:${ip}`);
+      if (token !== null && typeof token !== 'string') throw errors.invalidToken();
       const principal = deps.auth.principalFor(site, token);
       if (opts.requireModerator && !isModerator(principal)) throw errors.forbidden('a moderator token is required');
       const data: SocketData = { siteId, principal, ip, pages: [] };

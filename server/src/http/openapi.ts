@@ -35,7 +35,7 @@ const guestBody = z.object({ name: z.string().min(1).max(64) });
 export const ROUTES: RouteDoc[] = [
   {
     method: 'get', path: '/sites/{siteId}/pages/{pageId}/comments', summary: 'List one page of comments (top level, or the replies of parentId)', security: 'readerOptional',
-    params: pageParamsSchema, query: listQuerySchema, responses: { 200: { description: 'A page of comments', schema: wire.commentPageResponse } },
+    params: pageParamsSchema, query: listQuerySchema, responses: { 200: { description: "A page of comments. `total` is the page's visible comment count at every level (as /counts and page:join report it), or the parent's replyCount when parentId is given.", schema: wire.commentPageResponse } },
   },
   {
     method: 'post', path: '/sites/{siteId}/pages/{pageId}/comments', summary: 'Post a comment or reply (idempotent per clientNonce)', security: 'reader',

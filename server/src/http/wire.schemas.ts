@@ -30,7 +30,16 @@ export const commentSchema = z.object({
 });
 
 export const commentResponse = z.object({ comment: commentSchema });
-export const commentPageResponse = z.object({ comments: z.array(commentSchema), nextCursor: z.string().nullable(), total: z.number().int().min(0) });
+/** One page of a listing; `total` counts differently at the top level and for replies. */
+export const commentPageResponse = z.object({
+  comments: z.array(commentSchema),
+  nextCursor: z.string().nullable().describe('Opaque cursor of the next page (base64url of the sort key and id); null on the last page.'),
+  total: z
+    .number()
+    .int()
+    .min(0)
+    .describe("Top level: the page's visible comment count at every level (the same number as /counts and page:join). With parentId: the parent's replyCount."),
+});
 export const countsResponse = z.object({ counts: z.record(z.string(), z.number().int().min(0)) });
 export const flagResponse = z.object({ flag: z.object({ commentId: z.string(), reason: z.string(), createdAt: z.iso.datetime() }) });
 export const tokenResponse = z.object({ token: z.string(), expiresAt: z.iso.datetime() });

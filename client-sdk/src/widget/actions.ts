@@ -1,0 +1,384 @@
+import { isParleyError } from '../errors';
+import type { Comment } from '../protocol';
+import type { Item } from './comment-view';
+import { charCount, createComposer, MAX_CHARS, setFormDisabled, setFormError, updateCounter } from './composer';
+import { closest, h, randomId } from './dom';
+import { saveGuestToken, viewerOf } from './identity';
+import { fmt } from './texts';
+import type { Widget } from './widget';
+
+/** A readable reason for a failed request. */
+function reason(err: unknown): string {
+  if (isParleyError(err) && err.code === 'rate_limited') {
+    const ms = (err as { retryAfterMs?: number }).retryAfterMs ?? 0;
+    return ms > 0 ? `${err.message} (${Math.ceil(ms / 1000)} s)` : err.message;
+  }
+  return err instanceof Error && err.message ? err.message : 'network error';
+}
+
+/**
+ * What readers do (post, reply, edit, delete, react, flag, sort, load more)
+ * and what arrives live. One delegated listener per event type on the root,
+ * so tearing down never leaves a listener behind.
+ */
+export class Actions {
+  private inflight = 0;
+  /** Own comments announced by the server before their post was acknowledged. */
+  private early = new Map<string, Comment>();
+  private readonly handlers: [string, (e: Event) => void][] = [
+    ['click', (e) => void this.onClick(e)],
+    ['submit', (e) => void this.onSubmit(e as SubmitEvent)],
+    ['input', (e) => closest<HTMLFormElement>(e.target, 'form') && updateCounter(closest<HTMLFormElement>(e.target, 'form')!, this.w.texts)],
+    ['keydown', (e) => this.onKey(e as KeyboardEvent)],
+  ];
+
+  constructor(private readonly w: Widget) {}
+
+  /** Adds the delegated listeners. */
+  attach(root: HTMLElement): void {
+    for (const [type, fn] of this.handlers) root.addEventListener(type, fn);
+  }
+
+  /** Removes the delegated listeners. */
+  detach(root: HTMLElement): void {
+    for (const [type, fn] of this.handlers) root.removeEventListener(type, fn);
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const form = closest<HTMLFormElement>(e.target, 'form');
+    if (!form) return;
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && e.target instanceof HTMLTextAreaElement) {
+      e.preventDefault();
+      form.requestSubmit();
+    } else if (e.key === 'Escape' && form.getAttribute('data-form') !== 'post') this.closeSlot(form);
+  }
+
+  private closeSlot(form: HTMLFormElement): void {
+    const item = this.w.thread.itemOf(form);
+    form.remove();
+    item?.top.querySelector<HTMLElement>('[data-act="reply"],[data-act="edit"],[data-act="flag"]')?.focus();
+  }
+
+  private async onClick(e: Event): Promise<void> {
+    const button = closest<HTMLButtonElement>(e.target, 'button[data-act]');
+    if (!button) return;
+    const w = this.w;
+    const item = w.thread.itemOf(button);
+    const act = button.getAttribute('data-act');
+    if (act !== 'delete' && item?.confirming) {
+      item.confirming = false;
+      w.thread.paint(item);
+    }
+    if (act === 'sort') {
+      w.sort = button.getAttribute('data-sort') as typeof w.sort;
+      for (const b of Array.from(button.parentElement!.children)) b.setAttribute('aria-pressed', String(b === button));
+      await w.load();
+    } else if (act === 'more') await this.more(button);
+    else if (act === 'show-new') this.showNew();
+    else if (act === 'cancel') this.closeSlot(closest<HTMLFormElement>(button, 'form')!);
+    else if (item && act === 'replies') await w.loadReplies(item.c.id);
+    else if (item && act === 'like') await this.like(item);
+    else if (item && act === 'delete') await this.remove(item);
+    else if (item && act === 'retry') await this.send(item);
+    else if (item && (act === 'reply' || act === 'edit' || act === 'flag')) this.openSlot(item, act);
+  }
+
+  private async more(button: HTMLButtonElement): Promise<void> {
+    const w = this.w;
+    button.disabled = true;
+    try {
+      const page = await w.client.list(w.o.page, { sort: w.sort, limit: w.o.pageSize ?? 20, cursor: w.thread.nextCursor });
+      if (!w.dead) w.appendPage(page.comments, page.nextCursor);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  private showNew(): void {
+    const w = this.w;
+    const queue = w.thread.queue.splice(0).sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+    let first: Item | null = null;
+    for (const c of queue) {
+      // Outside "newest", waiting comments belong at the end; they arrive with "load more" if pages remain.
+      if (w.sort !== 'newest' && w.thread.nextCursor !== null) continue;
+      const item = w.thread.addTop(c, w.sort === 'newest' ? 'start' : 'end');
+      if (w.sort === 'newest' || !first) first = item;
+    }
+    w.updateNewButton();
+    if (first) {
+      first.el.tabIndex = -1;
+      first.el.focus();
+    }
+  }
+
+  private openSlot(item: Item, kind: 'reply' | 'edit' | 'flag'): void {
+    const w = this.w;
+    if (kind === 'flag') {
+      const input = h('input', { type: 'text', id: randomId('r'), maxlength: 500, required: true });
+      const form = h(
+        'form',
+        { 'data-form': 'flag', novalidate: true },
+        h('div', { class: 'field' }, h('label', { for: input.id, text: w.texts.flagReason }), input),
+        h('span', { class: 'error', role: 'alert', hidden: true }),
+        h('div', { class: 'row' }, h('span', { class: 'as' }), h('button', { type: 'button', class: 'secondary', 'data-act': 'cancel', text: w.texts.cancel }), h('button', { type: 'submit', class: 'primary', text: w.texts.flagSend })),
+      );
+      item.slot.replaceChildren(form);
+      input.focus();
+      return;
+    }
+    const composer = createComposer({ kind, texts: w.texts, askName: kind === 'reply' && !w.viewer, viewerName: null, initial: kind === 'edit' ? item.c.body : '' });
+    item.slot.replaceChildren(composer.form);
+    (composer.name ?? composer.textarea).focus();
+  }
+
+  private async onSubmit(e: SubmitEvent): Promise<void> {
+    const form = closest<HTMLFormElement>(e.target, 'form');
+    if (!form) return;
+    e.preventDefault();
+    const kind = form.getAttribute('data-form');
+    const item = this.w.thread.itemOf(form);
+    if (kind === 'flag' && item) return this.flag(item, form);
+    const textarea = form.querySelector('textarea')!;
+    const body = textarea.value.trim();
+    const n = charCount(body);
+    if (n === 0 || n > MAX_CHARS) {
+      setFormError(form, n === 0 ? this.w.texts.placeholder : `${this.w.texts.tooLong}: ${n}/${MAX_CHARS}`);
+      textarea.focus();
+      return;
+    }
+    setFormError(form, '');
+    if (kind === 'edit' && item) return this.edit(item, form, body);
+    if (!(await this.ensureIdentity(form))) return;
+    const parent = kind === 'reply' ? item : null;
+    textarea.value = '';
+    updateCounter(form, this.w.texts);
+    if (parent) form.remove();
+    await this.post(body, parent);
+  }
+
+  /** Signs a guest in on their first post: a guest token via the SDK, remembered per site. */
+  private async ensureIdentity(form: HTMLFormElement): Promise<boolean> {
+    const w = this.w;
+    if (w.viewer) return true;
+    const name = form.querySelector<HTMLInputElement>('input[name="name"]') ?? w.composer?.name;
+    if (!name || !name.value.trim()) {
+      setFormError(w.composer?.form ?? form, w.texts.needName);
+      (name ?? w.composer?.name)?.focus();
+      return false;
+    }
+    setFormDisabled(form, true);
+    try {
+      const issued = await w.client.guestToken(name.value.trim());
+      saveGuestToken(w.o.site, issued);
+      w.token = issued.token;
+      w.client.setToken(issued.token);
+      w.viewer = viewerOf(issued.token);
+      const draft = w.composer?.textarea.value;
+      w.renderForm();
+      if (w.composer && draft !== undefined) w.composer.textarea.value = draft;
+      w.thread.paintAll();
+      return true;
+    } catch (err) {
+      if (isParleyError(err) && err.code === 'forbidden') {
+        w.guestsOff = true;
+        w.renderForm();
+      } else setFormError(form, reason(err));
+      return false;
+    } finally {
+      setFormDisabled(form, false);
+    }
+  }
+
+  private async post(body: string, parent: Item | null): Promise<void> {
+    const w = this.w;
+    const v = w.viewer!;
+    const nonce = randomId('n');
+    const temp: Comment = {
+      id: `local-${nonce}`,
+      siteId: w.o.site,
+      pageId: w.o.page,
+      parentId: parent?.c.id ?? null,
+      depth: parent ? parent.c.depth + 1 : 0,
+      author: { id: v.id, name: v.name, avatar: null, guest: v.guest },
+      body,
+      html: '',
+      status: 'visible',
+      createdAt: new Date().toISOString(),
+      editedAt: null,
+      replyCount: 0,
+      reactions: { like: 0 },
+    };
+    const item = parent ? w.thread.addReply(parent, temp) : w.thread.addTop(temp, w.sort === 'newest' ? 'start' : 'end');
+    item.nonce = nonce;
+    w.status.hidden = true;
+    await this.send(item);
+  }
+
+  /** Sends (or re-sends, with the same nonce) an optimistic comment. */
+  private async send(item: Item): Promise<void> {
+    const w = this.w;
+    item.state = 'sending';
+    w.thread.paint(item);
+    this.inflight += 1;
+    try {
+      const { comment } = await w.client.post(w.o.page, { body: item.c.body, parentId: item.c.parentId, clientNonce: item.nonce });
+      if (w.dead) return;
+      this.early.delete(comment.id);
+      item.state = null;
+      const shown = w.thread.items.get(comment.id);
+      if (shown && shown !== item) {
+        w.thread.remove(item.c.id);
+        return;
+      }
+      if (comment.parentId !== item.c.parentId) {
+        // The server attached a reply at the depth cap to its parent's level.
+        const home = comment.parentId ? w.thread.items.get(comment.parentId) : null;
+        if (home) home.replies.append(item.el);
+      }
+      w.thread.rekey(item, comment);
+      w.thread.paint(item);
+      const home = comment.parentId ? w.thread.items.get(comment.parentId) : null;
+      if (home && comment.status === 'visible') {
+        home.c = { ...home.c, replyCount: home.c.replyCount + 1 };
+        w.thread.paint(home);
+      }
+      if (comment.status === 'visible') {
+        w.total += 1;
+        w.paintCount();
+        w.announce(w.texts.posted);
+      } else w.announce(w.texts.pending);
+    } catch (err) {
+      if (w.dead) return;
+      item.state = 'failed';
+      item.error = reason(err);
+      w.thread.paint(item);
+    } finally {
+      this.inflight -= 1;
+      if (this.inflight === 0) for (const c of this.early.values()) this.created(c);
+      if (this.inflight === 0) this.early.clear();
+    }
+  }
+
+  private async edit(item: Item, form: HTMLFormElement, body: string): Promise<void> {
+    setFormDisabled(form, true);
+    try {
+      const comment = await this.w.client.edit(item.c.id, body);
+      form.remove();
+      this.w.thread.update(comment);
+      item.top.querySelector<HTMLElement>('[data-act="edit"]')?.focus();
+    } catch (err) {
+      setFormDisabled(form, false);
+      setFormError(form, reason(err));
+    }
+  }
+
+  private async flag(item: Item, form: HTMLFormElement): Promise<void> {
+    const input = form.querySelector('input')!;
+    if (!input.value.trim()) return input.focus();
+    setFormDisabled(form, true);
+    try {
+      await this.w.client.flag(item.c.id, input.value.trim());
+      item.slot.replaceChildren(h('p', { class: 'notice', role: 'status', text: this.w.texts.flagged }));
+    } catch (err) {
+      setFormDisabled(form, false);
+      setFormError(form, reason(err));
+    }
+  }
+
+  private async remove(item: Item): Promise<void> {
+    const w = this.w;
+    if (!item.confirming) {
+      item.confirming = true;
+      w.thread.paint(item);
+      return;
+    }
+    item.confirming = false;
+    try {
+      const comment = await w.client.remove(item.c.id);
+      if (!w.dead && w.thread.items.has(comment.id)) this.deleted(comment.id);
+    } catch (err) {
+      w.thread.paint(item);
+      w.announce(reason(err));
+    }
+  }
+
+  private async like(item: Item): Promise<void> {
+    const w = this.w;
+    if (!w.viewer) {
+      if (w.composer) setFormError(w.composer.form, w.texts.needName);
+      (w.composer?.name ?? w.composer?.textarea)?.focus();
+      return;
+    }
+    const on = !item.liked;
+    const before = { liked: item.liked, count: item.c.reactions.like };
+    item.liked = on;
+    item.c = { ...item.c, reactions: { like: Math.max(0, before.count + (on ? 1 : -1)) } };
+    w.thread.paint(item);
+    try {
+      w.thread.update(await w.client.react(item.c.id, 'like', on));
+    } catch (err) {
+      item.liked = before.liked;
+      item.c = { ...item.c, reactions: { like: before.count } };
+      w.thread.paint(item);
+      w.announce(reason(err));
+    }
+  }
+
+  /** A comment arrived live: updates in place, nests a reply, or queues a top-level comment behind the notice. */
+  created(c: Comment): void {
+    const w = this.w;
+    if (c.pageId !== w.o.page) return;
+    const known = w.thread.items.get(c.id);
+    if (known) {
+      if (known.c.status !== 'visible' && c.status === 'visible') this.count(+1);
+      w.thread.update(c);
+      return;
+    }
+    if (w.thread.queue.some((q) => q.id === c.id)) return;
+    if (w.viewer && c.author.id === w.viewer.id && this.inflight > 0) {
+      this.early.set(c.id, c);
+      return;
+    }
+    if (c.status === 'visible') this.count(+1);
+    if (c.parentId) {
+      const parent = w.thread.items.get(c.parentId);
+      if (!parent) return;
+      if (parent.cursor === null || parent.shown >= parent.c.replyCount) {
+        parent.c = { ...parent.c, replyCount: parent.c.replyCount + (c.status === 'visible' ? 1 : 0) };
+        w.thread.addReply(parent, c);
+      } else {
+        parent.c = { ...parent.c, replyCount: parent.c.replyCount + 1 };
+        w.thread.paint(parent);
+      }
+      w.announce(fmt(w.texts.announceNew, { n: 1 }));
+      return;
+    }
+    w.thread.queue.push(c);
+    w.updateNewButton();
+    w.announce(fmt(w.texts.announceNew, { n: w.thread.queue.length }));
+  }
+
+  /** A comment changed (edit, reaction count, approval): repaint it where it is shown or waits. */
+  updated(c: Comment): void {
+    const w = this.w;
+    const known = w.thread.items.get(c.id);
+    if (known && known.c.status !== c.status) this.count(c.status === 'visible' ? +1 : known.c.status === 'visible' ? -1 : 0);
+    w.thread.update(c);
+    w.thread.queue = w.thread.queue.map((q) => (q.id === c.id ? c : q));
+  }
+
+  /** A comment was deleted: it leaves the page (or becomes a tombstone over its replies). */
+  deleted(id: string): void {
+    const w = this.w;
+    const waiting = w.thread.queue.some((q) => q.id === id);
+    const item = w.thread.items.get(id);
+    if (waiting || item?.c.status === 'visible') this.count(-1);
+    w.thread.remove(id);
+    w.updateNewButton();
+  }
+
+  private count(delta: number): void {
+    this.w.total += delta;
+    this.w.paintCount();
+  }
+}

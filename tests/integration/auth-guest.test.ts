@@ -2,9 +2,19 @@ import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { createLogger } from '../../server/src/logger';
 import { DEMO_SITE_ID, ensureDemoSite } from '../../server/src/modules/demo/demo-site';
-import { adminSocket, closeSockets, createSite, emitAck, postComment, readerSocket, startNode, type TestNode } from '../helpers/harness';
+import {
+  adminSocket,
+  closeSockets,
+  createSite,
+  emitAck,
+  postComment,
+  readerSocket,
+  startNode,
+  type TestNode,
+} from '../helpers/harness';
 
-const guestToken = (node: TestNode, siteId: string, body: object = { name: 'Visitor' }) => request(node.url).post(`/api/v1/sites/${siteId}/guest-token`).send(body);
+const guestToken = (node: TestNode, siteId: string, body: object = { name: 'Visitor' }) =>
+  request(node.url).post(`/api/v1/sites/${siteId}/guest-token`).send(body);
 
 describe('guest tokens', () => {
   let node: TestNode;
@@ -33,14 +43,19 @@ describe('guest tokens', () => {
     expect(posted.status).toBe(201);
     expect(posted.body.comment.author).toEqual({ id: payload.sub, name: 'Visitor', avatar: null, guest: true });
     const socket = await readerSocket(node, { siteId: site.siteId, token });
-    const ack = await emitAck<{ ok: boolean; comment: { author: { guest: boolean } } }>(socket, 'comment:post', { pageId: 'guests', body: 'socket guest' });
+    const ack = await emitAck<{ ok: boolean; comment: { author: { guest: boolean } } }>(socket, 'comment:post', {
+      pageId: 'guests',
+      body: 'socket guest',
+    });
     expect(ack.comment.author.guest).toBe(true);
     await expect(adminSocket(node, { siteId: site.siteId, token })).rejects.toThrow('forbidden');
   });
 
   test('when two guests ask, then each gets its own random id', async () => {
     const site = await createSite(node, { guests: true });
-    const subs = await Promise.all([1, 2].map(async () => (jwt.decode((await guestToken(node, site.siteId)).body.token) as { sub: string }).sub));
+    const subs = await Promise.all(
+      [1, 2].map(async () => (jwt.decode((await guestToken(node, site.siteId)).body.token) as { sub: string }).sub),
+    );
     expect(subs[0]).not.toBe(subs[1]);
   });
 
@@ -57,10 +72,13 @@ describe('guest tokens', () => {
     expect(res.body.error.code).toBe('not_found');
   });
 
-  test.each([[{}], [{ name: '' }], [{ name: 'n'.repeat(65) }], [{ name: 42 }]])('when the body is %j, then the answer is 400 bad_request', async (body) => {
-    const site = await createSite(node, { guests: true });
-    expect((await guestToken(node, site.siteId, body)).status).toBe(400);
-  });
+  test.each([[{}], [{ name: '' }], [{ name: 'n'.repeat(65) }], [{ name: 42 }]])(
+    'when the body is %j, then the answer is 400 bad_request',
+    async (body) => {
+      const site = await createSite(node, { guests: true });
+      expect((await guestToken(node, site.siteId, body)).status).toBe(400);
+    },
+  );
 
   test('when a guest token of one site is used on another, then it is invalid_token', async () => {
     const a = await createSite(node, { guests: true });
@@ -83,7 +101,7 @@ describe('guest tokens', () => {
     expect((await guestToken(node, other.siteId)).status).toBe(201);
   });
 
-  test("when a site lowers guestTokensPerHourPerIp to 2, then the third is refused", async () => {
+  test('when a site lowers guestTokensPerHourPerIp to 2, then the third is refused', async () => {
     const site = await createSite(node, { guests: true, limits: { guestTokensPerHourPerIp: 2 } });
     const statuses = [];
     for (let i = 0; i < 3; i += 1) statuses.push((await guestToken(node, site.siteId)).status);

@@ -3,14 +3,35 @@ import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { deriveKey } from '../../server/src/modules/sites/secret-box';
 import { GUEST_KID } from '../../server/src/modules/auth/tokens';
-import { SECRETS_KEY, adminSocket, closeSockets, createSite, emitAck, postComment, readerSocket, signToken, startNode, uniqueId, type TestNode, type TestSite } from '../helpers/harness';
+import {
+  SECRETS_KEY,
+  adminSocket,
+  closeSockets,
+  createSite,
+  emitAck,
+  postComment,
+  readerSocket,
+  signToken,
+  startNode,
+  uniqueId,
+  type TestNode,
+  type TestSite,
+} from '../helpers/harness';
 
 const now = () => Math.floor(Date.now() / 1000);
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const keyPair = (type: 'rsa' | 'ec') =>
   type === 'rsa'
-    ? generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } })
-    : generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    ? generateKeyPairSync('rsa', {
+        modulusLength: 2048,
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      })
+    : generateKeyPairSync('ec', {
+        namedCurve: 'P-256',
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      });
 const rsa = keyPair('rsa');
 const ec = keyPair('ec');
 const INVALID = { code: 'invalid_token', message: 'invalid or expired token' };
@@ -53,20 +74,38 @@ describe('reader tokens on REST and on the socket handshake', () => {
 
   const bad: [string, () => { site: TestSite; token: string }][] = [
     ['alg none', () => ({ site: hs, token: `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims(hs))}.` })],
-    ['HS256 signed with the public key text of an RS256 site (algorithm confusion)', () => ({ site: rs, token: hmacToken(claims(rs), rsa.publicKey) })],
+    [
+      'HS256 signed with the public key text of an RS256 site (algorithm confusion)',
+      () => ({ site: rs, token: hmacToken(claims(rs), rsa.publicKey) }),
+    ],
     ['HS256 signed with the public key text of an ES256 site', () => ({ site: es, token: hmacToken(claims(es), ec.publicKey) })],
     ['signed with a wrong secret', () => ({ site: hs, token: signToken({ ...hs, secret: `${hs.secret}x` }) })],
     ['expired', () => ({ site: hs, token: signToken(hs, { iat: now() - 7200, exp: now() - 60 }) })],
-    ['without exp', () => ({ site: hs, token: jwt.sign({ sub: 'u1', name: 'R', site: hs.siteId }, hs.secret, { algorithm: 'HS256' }) })],
+    [
+      'without exp',
+      () => ({ site: hs, token: jwt.sign({ sub: 'u1', name: 'R', site: hs.siteId }, hs.secret, { algorithm: 'HS256' }) }),
+    ],
     ['expiring 31 days ahead', () => ({ site: hs, token: signToken(hs, { exp: now() + 31 * 86400 }) })],
     ['for another site, signed by that site', () => ({ site: hs, token: signToken(other) })],
     ['claiming another site, signed with this secret', () => ({ site: hs, token: signToken(hs, { site: other.siteId }) })],
-    ['a guest token with a forged roles claim', () => ({ site: hs, token: withPayload(guestToken, { ...(jwt.decode(guestToken) as object), roles: ['moderator'] }) })],
+    [
+      'a guest token with a forged roles claim',
+      () => ({ site: hs, token: withPayload(guestToken, { ...(jwt.decode(guestToken) as object), roles: ['moderator'] }) }),
+    ],
     [
       'a guest token with roles, signed with the real guest key',
-      () => ({ site: hs, token: jwt.sign(claims(hs, { sub: 'guest:x', roles: ['admin'] }), deriveKey(SECRETS_KEY, `guest-tokens:${hs.siteId}`), { algorithm: 'HS256', keyid: GUEST_KID }) }),
+      () => ({
+        site: hs,
+        token: jwt.sign(claims(hs, { sub: 'guest:x', roles: ['admin'] }), deriveKey(SECRETS_KEY, `guest-tokens:${hs.siteId}`), {
+          algorithm: 'HS256',
+          keyid: GUEST_KID,
+        }),
+      }),
     ],
-    ['a payload tampered after signing', () => ({ site: hs, token: withPayload(signToken(hs, { sub: 'u1' }), claims(hs, { sub: 'u1', roles: ['admin'] })) })],
+    [
+      'a payload tampered after signing',
+      () => ({ site: hs, token: withPayload(signToken(hs, { sub: 'u1' }), claims(hs, { sub: 'u1', roles: ['admin'] })) }),
+    ],
     ['a garbage string', () => ({ site: hs, token: 'garbage' })],
     ['garbage with dots', () => ({ site: hs, token: 'x.y.z' })],
     ['garbage with spaces', () => ({ site: hs, token: 'eyJ hello world' })],
@@ -93,22 +132,34 @@ describe('reader tokens on REST and on the socket handshake', () => {
   });
 
   test('when the handshake token is not a string, then it is invalid_token too', async () => {
-    await expect(readerSocket(node, { siteId: hs.siteId, token: { alg: 'none' } as unknown as string })).rejects.toThrow('invalid_token');
+    await expect(readerSocket(node, { siteId: hs.siteId, token: { alg: 'none' } as unknown as string })).rejects.toThrow(
+      'invalid_token',
+    );
   });
 
   test('when a valid HS256 token is used, then REST and the socket act as its user', async () => {
     const token = signToken(hs, { sub: 'hs-user', name: 'Hana', avatar: 'https://cdn.example.com/h.png' });
     const res = await postComment(node, hs, 'tokens-ok', token, 'over REST');
     expect(res.status).toBe(201);
-    expect(res.body.comment.author).toEqual({ id: 'hs-user', name: 'Hana', avatar: 'https://cdn.example.com/h.png', guest: false });
+    expect(res.body.comment.author).toEqual({
+      id: 'hs-user',
+      name: 'Hana',
+      avatar: 'https://cdn.example.com/h.png',
+      guest: false,
+    });
     const socket = await readerSocket(node, { siteId: hs.siteId, token });
-    const ack = await emitAck<{ ok: boolean; comment: { author: unknown } }>(socket, 'comment:post', { pageId: 'tokens-ok', body: 'over the socket' });
+    const ack = await emitAck<{ ok: boolean; comment: { author: unknown } }>(socket, 'comment:post', {
+      pageId: 'tokens-ok',
+      body: 'over the socket',
+    });
     expect(ack.ok).toBe(true);
     expect(ack.comment.author).toEqual({ id: 'hs-user', name: 'Hana', avatar: 'https://cdn.example.com/h.png', guest: false });
   });
 
   test('when a valid RS256 moderator token is used, then REST accepts it and /admin admits it', async () => {
-    const token = jwt.sign(claims(rs, { sub: 'rs-mod', name: 'Rosa', roles: ['moderator'] }), rsa.privateKey, { algorithm: 'RS256' });
+    const token = jwt.sign(claims(rs, { sub: 'rs-mod', name: 'Rosa', roles: ['moderator'] }), rsa.privateKey, {
+      algorithm: 'RS256',
+    });
     const res = await postComment(node, rs, 'tokens-ok', token, 'signed with RSA');
     expect(res.status).toBe(201);
     expect(res.body.comment.author).toMatchObject({ id: 'rs-mod', name: 'Rosa', guest: false });
@@ -121,7 +172,10 @@ describe('reader tokens on REST and on the socket handshake', () => {
     expect(res.status).toBe(201);
     expect(res.body.comment.author).toMatchObject({ id: 'es-user', name: 'Elena', guest: false });
     const socket = await readerSocket(node, { siteId: es.siteId, token });
-    const ack = await emitAck<{ ok: boolean; comment: { author: { id: string } } }>(socket, 'comment:post', { pageId: 'tokens-ok', body: 'ES over socket' });
+    const ack = await emitAck<{ ok: boolean; comment: { author: { id: string } } }>(socket, 'comment:post', {
+      pageId: 'tokens-ok',
+      body: 'ES over socket',
+    });
     expect(ack.comment.author.id).toBe('es-user');
     await expect(adminSocket(node, { siteId: es.siteId, token })).rejects.toThrow('forbidden');
   });

@@ -44,7 +44,22 @@ describe('the parley CLI', () => {
   });
 
   test('when a site is created and its secret rotated, then each secret is printed once and only the newest verifies tokens', async () => {
-    const created = await parley(['site', 'create', '--id', 'news', '--name', 'Daily News', '--origin', 'https://news.example.com', '--guests', '--moderation', 'pre'], env);
+    const created = await parley(
+      [
+        'site',
+        'create',
+        '--id',
+        'news',
+        '--name',
+        'Daily News',
+        '--origin',
+        'https://news.example.com',
+        '--guests',
+        '--moderation',
+        'pre',
+      ],
+      env,
+    );
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     expect(created.stdout).toContain('Created site "news"');
@@ -60,7 +75,11 @@ describe('the parley CLI', () => {
     const second = SECRET_LINE.exec(rotated.stdout)![1]!;
     expect(second).not.toBe(first);
 
-    for (const args of [['site', 'list'], ['site', 'show', 'news'], ['site', 'list', '--json']]) {
+    for (const args of [
+      ['site', 'list'],
+      ['site', 'show', 'news'],
+      ['site', 'list', '--json'],
+    ]) {
       const shown = await parley(args, env);
       expect(shown.code).toBe(0);
       expect(shown.stdout).toContain('news');
@@ -73,7 +92,13 @@ describe('the parley CLI', () => {
     try {
       const site = { siteId: 'news', secret: second };
       expect((await postComment(node, site, 'cli', signToken(site), 'hello')).status).toBe(202);
-      const old = await postComment(node, { siteId: 'news', secret: first }, 'cli', signToken({ siteId: 'news', secret: first }), 'old');
+      const old = await postComment(
+        node,
+        { siteId: 'news', secret: first },
+        'cli',
+        signToken({ siteId: 'news', secret: first }),
+        'old',
+      );
       expect(old.body.error.code).toBe('invalid_token');
       const stored = await node.mongo.db!.collection('sites').findOne({ siteId: 'news' });
       expect(JSON.stringify(stored)).not.toContain(second);
@@ -84,7 +109,10 @@ describe('the parley CLI', () => {
 
   test('when a site is updated and deleted from the shell, then the changes land and delete asks for --yes', async () => {
     await parley(['site', 'create', '--id', 'blog', '--name', 'Blog'], env);
-    const updated = await parley(['site', 'update', 'blog', '--add-origin', 'https://blog.example.org', '--limit', 'postsPerMinutePerUser=2', '--json'], env);
+    const updated = await parley(
+      ['site', 'update', 'blog', '--add-origin', 'https://blog.example.org', '--limit', 'postsPerMinutePerUser=2', '--json'],
+      env,
+    );
     expect(updated.code).toBe(0);
     const { site } = JSON.parse(updated.stdout) as { site: { origins: string[]; limits: Record<string, number> } };
     expect(site.origins).toEqual(['https://blog.example.org']);
@@ -112,7 +140,16 @@ describe('the parley CLI', () => {
   });
 
   test('when --help is asked of every command, then each prints its usage', async () => {
-    const commands = [[], ['site'], ['site', 'create'], ['site', 'list'], ['site', 'show'], ['site', 'update'], ['site', 'rotate-secret'], ['site', 'delete']];
+    const commands = [
+      [],
+      ['site'],
+      ['site', 'create'],
+      ['site', 'list'],
+      ['site', 'show'],
+      ['site', 'update'],
+      ['site', 'rotate-secret'],
+      ['site', 'delete'],
+    ];
     const runs = await Promise.all(commands.map((c) => parley([...c, '--help'], {})));
     runs.forEach((run, i) => {
       expect([commands[i], run.code]).toEqual([commands[i], 0]);

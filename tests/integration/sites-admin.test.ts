@@ -1,5 +1,19 @@
 import request from 'supertest';
-import { ADMIN_KEY, adminSocket, closeSockets, createSite, emitAck, modToken, nextEvent, postComment, readerSocket, signToken, startNode, uniqueId, type TestNode } from '../helpers/harness';
+import {
+  ADMIN_KEY,
+  adminSocket,
+  closeSockets,
+  createSite,
+  emitAck,
+  modToken,
+  nextEvent,
+  postComment,
+  readerSocket,
+  signToken,
+  startNode,
+  uniqueId,
+  type TestNode,
+} from '../helpers/harness';
 
 const auth = { Authorization: `Bearer ${ADMIN_KEY}` };
 
@@ -65,7 +79,10 @@ describe('admin REST for sites', () => {
 
   test('when a site is created, then it has every SPEC field with defaults and the secret only in that answer', async () => {
     const siteId = uniqueId('c');
-    const res = await request(node.url).post('/api/v1/sites').set(auth).send({ siteId, name: 'Daily News', origins: ['https://news.example.com'], unknownField: 1 });
+    const res = await request(node.url)
+      .post('/api/v1/sites')
+      .set(auth)
+      .send({ siteId, name: 'Daily News', origins: ['https://news.example.com'], unknownField: 1 });
     expect(res.status).toBe(201);
     const { secret } = res.body as { secret: string };
     expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -78,7 +95,13 @@ describe('admin REST for sites', () => {
       moderation: 'post',
       editWindowSec: 900,
       maxDepth: 3,
-      limits: { postsPerMinutePerUser: 5, postsPerMinutePerIp: 30, guestTokensPerHourPerIp: 10, flagsPerHourPerUser: 20, connectionsPerMinutePerIp: 60 },
+      limits: {
+        postsPerMinutePerUser: 5,
+        postsPerMinutePerIp: 30,
+        guestTokensPerHourPerIp: 10,
+        flagsPerHourPerUser: 20,
+        connectionsPerMinutePerIp: 60,
+      },
       blockedWords: [],
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
@@ -151,14 +174,28 @@ describe('admin REST for sites', () => {
       const c = await postComment(node, s, 'doomed', signToken(s, { sub: 'author' }), 'to be removed');
       ids.push(c.body.comment.id as string);
       const reader = signToken(s, { sub: 'reader' });
-      expect((await request(node.url).put(`/api/v1/comments/${c.body.comment.id}/reactions/like`).set('Authorization', `Bearer ${reader}`)).status).toBeLessThan(300);
-      expect((await request(node.url).post(`/api/v1/comments/${c.body.comment.id}/flags`).set('Authorization', `Bearer ${reader}`).send({ reason: 'spam' })).status).toBe(202);
+      expect(
+        (
+          await request(node.url)
+            .put(`/api/v1/comments/${c.body.comment.id}/reactions/like`)
+            .set('Authorization', `Bearer ${reader}`)
+        ).status,
+      ).toBeLessThan(300);
+      expect(
+        (
+          await request(node.url)
+            .post(`/api/v1/comments/${c.body.comment.id}/flags`)
+            .set('Authorization', `Bearer ${reader}`)
+            .send({ reason: 'spam' })
+        ).status,
+      ).toBe(202);
     }
     const modSocket = await adminSocket(node, { siteId: site.siteId, token: mod });
     expect((await emitAck(modSocket, 'user:ban', { userId: 'reader', reason: 'test' })).ok).toBe(true);
     expect((await emitAck(modSocket, 'comment:delete', { commentId: ids[0], reason: 'test' })).ok).toBe(true);
     const collections = ['pages', 'comments', 'reactions', 'flags', 'bans', 'audit_log'];
-    const count = (siteId: string) => Promise.all(collections.map((c) => node.mongo.db!.collection(c).countDocuments({ siteId })));
+    const count = (siteId: string) =>
+      Promise.all(collections.map((c) => node.mongo.db!.collection(c).countDocuments({ siteId })));
     expect((await count(site.siteId)).every((n) => n > 0)).toBe(true);
 
     const reader = await readerSocket(node, { siteId: site.siteId });

@@ -1,5 +1,15 @@
 import request from 'supertest';
-import { ADMIN_KEY, closeSockets, createSite, postComment, readerSocket, signToken, startNode, type TestNode, type TestSite } from '../helpers/harness';
+import {
+  ADMIN_KEY,
+  closeSockets,
+  createSite,
+  postComment,
+  readerSocket,
+  signToken,
+  startNode,
+  type TestNode,
+  type TestSite,
+} from '../helpers/harness';
 
 const NEWS = 'https://news.example.com';
 const BLOG = 'https://blog.example.org';
@@ -25,7 +35,11 @@ describe('browser origins in production', () => {
     const res = await request(node.url).get(listUrl(news)).set('Origin', NEWS);
     expect(res.status).toBe(200);
     expect(res.headers['access-control-allow-origin']).toBe(NEWS);
-    const pre = await request(node.url).options(listUrl(news)).set('Origin', NEWS).set('Access-Control-Request-Method', 'POST').set('Access-Control-Request-Headers', 'authorization,content-type');
+    const pre = await request(node.url)
+      .options(listUrl(news))
+      .set('Origin', NEWS)
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'authorization,content-type');
     expect(pre.status).toBe(204);
     expect(pre.headers['access-control-allow-origin']).toBe(NEWS);
     expect(pre.headers['access-control-allow-credentials']).toBeUndefined();
@@ -35,12 +49,18 @@ describe('browser origins in production', () => {
     for (const origin of [BLOG, EVIL]) {
       const read = await request(node.url).get(listUrl(news)).set('Origin', origin);
       expect(read.headers['access-control-allow-origin']).toBeUndefined();
-      const pre = await request(node.url).options(listUrl(news)).set('Origin', origin).set('Access-Control-Request-Method', 'POST');
+      const pre = await request(node.url)
+        .options(listUrl(news))
+        .set('Origin', origin)
+        .set('Access-Control-Request-Method', 'POST');
       expect(pre.headers['access-control-allow-origin']).toBeUndefined();
       const write = await postComment(node, news, 'p', signToken(news), 'x').set('Origin', origin);
       expect(write.status).toBe(403);
       expect(write.body.error.code).toBe('forbidden');
-      const guest = await request(node.url).post(`/api/v1/sites/${news.siteId}/guest-token`).set('Origin', origin).send({ name: 'G' });
+      const guest = await request(node.url)
+        .post(`/api/v1/sites/${news.siteId}/guest-token`)
+        .set('Origin', origin)
+        .send({ name: 'G' });
       expect(guest.status).toBe(403);
     }
   });
@@ -56,7 +76,10 @@ describe('browser origins in production', () => {
     const url = `/api/v1/comments/${posted.body.comment.id}/reactions/like`;
     const ok = await request(node.url).options(url).set('Origin', BLOG).set('Access-Control-Request-Method', 'PUT');
     expect(ok.headers['access-control-allow-origin']).toBe(BLOG);
-    const stranger = await request(node.url).put(url).set('Origin', EVIL).set('Authorization', `Bearer ${signToken(news)}`);
+    const stranger = await request(node.url)
+      .put(url)
+      .set('Origin', EVIL)
+      .set('Authorization', `Bearer ${signToken(news)}`);
     expect(stranger.status).toBe(403);
     expect(stranger.headers['access-control-allow-origin']).toBeUndefined();
   });
@@ -66,7 +89,11 @@ describe('browser origins in production', () => {
     const url = `/api/v1/comments/000000000000000000000000/flags`;
     const before = await request(node.url).options(url).set('Origin', fresh).set('Access-Control-Request-Method', 'POST');
     expect(before.headers['access-control-allow-origin']).toBeUndefined();
-    await request(node.url).patch(`/api/v1/sites/${blog.siteId}`).set('Authorization', `Bearer ${ADMIN_KEY}`).send({ origins: [BLOG, fresh] }).expect(200);
+    await request(node.url)
+      .patch(`/api/v1/sites/${blog.siteId}`)
+      .set('Authorization', `Bearer ${ADMIN_KEY}`)
+      .send({ origins: [BLOG, fresh] })
+      .expect(200);
     const after = await request(node.url).options(url).set('Origin', fresh).set('Access-Control-Request-Method', 'POST');
     expect(after.headers['access-control-allow-origin']).toBe(fresh);
   });
@@ -89,7 +116,9 @@ describe('browser origins in production', () => {
     const res = await request(node.url).get('/api/v1/sites/no-such-site/pages/p/comments').set('Origin', NEWS);
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('not_found');
-    expect((await request(node.url).post('/api/v1/sites/no-such-site/guest-token').set('Origin', NEWS).send({ name: 'G' })).status).toBe(404);
+    expect(
+      (await request(node.url).post('/api/v1/sites/no-such-site/guest-token').set('Origin', NEWS).send({ name: 'G' })).status,
+    ).toBe(404);
     await expect(readerSocket(node, { siteId: 'no-such-site' }, { extraHeaders: { origin: NEWS } })).rejects.toThrow('not_found');
   });
 });

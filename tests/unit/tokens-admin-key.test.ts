@@ -10,9 +10,12 @@ describe('admin key comparison', () => {
     ['the key twice', KEY + KEY, false],
     ['an empty string', '', false],
     ['different case', KEY.toUpperCase(), false],
-  ])('when the presented key is %s, then it matches: %s (without throwing on a length difference)', (_what, presented, expected) => {
-    expect(keyMatches(presented, KEY)).toBe(expected);
-  });
+  ])(
+    'when the presented key is %s, then it matches: %s (without throwing on a length difference)',
+    (_what, presented, expected) => {
+      expect(keyMatches(presented, KEY)).toBe(expected);
+    },
+  );
 });
 
 describe('bearerToken', () => {

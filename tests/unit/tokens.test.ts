@@ -5,8 +5,16 @@ import { GUEST_KID, signGuestToken, verifyReaderToken, type TokenSite } from '..
 
 const now = () => Math.floor(Date.now() / 1000);
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-const rsa = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
-const ec = generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+const rsa = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
+const ec = generateKeyPairSync('ec', {
+  namedCurve: 'P-256',
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
 const secret = randomBytes(32).toString('base64url');
 const guestKey = randomBytes(32);
 
@@ -31,7 +39,11 @@ const guest = (c: Record<string, unknown>) => jwt.sign(c, guestKey, { algorithm:
 
 const refused: [string, TokenSite, () => string][] = [
   ['alg none', hsSite, () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims())}.`],
-  ['alg none claiming the guest kid', hsSite, () => `${b64({ alg: 'none', kid: GUEST_KID })}.${b64(claims({ sub: 'guest:x' }))}.`],
+  [
+    'alg none claiming the guest kid',
+    hsSite,
+    () => `${b64({ alg: 'none', kid: GUEST_KID })}.${b64(claims({ sub: 'guest:x' }))}.`,
+  ],
   ['HS256 signed with the RS256 public key text (algorithm confusion)', rsSite, () => hmacToken(claims(), rsa.publicKey)],
   ['HS256 signed with the ES256 public key text', esSite, () => hmacToken(claims(), ec.publicKey)],
   ['HS256 on a site configured for RS256, even with a valid secret', rsSite, () => hs(claims())],
@@ -55,9 +67,17 @@ const refused: [string, TokenSite, () => string][] = [
   ['not yet valid (nbf)', hsSite, () => hs(claims({ nbf: now() + 600 }))],
   ['guest token carrying roles, validly signed', hsSite, () => guest(claims({ sub: 'guest:abc', roles: ['moderator'] }))],
   ['guest token with a non-guest sub', hsSite, () => guest(claims({ sub: 'admin' }))],
-  ['guest kid signed with the site secret', hsSite, () => jwt.sign(claims({ sub: 'guest:abc' }), secret, { algorithm: 'HS256', keyid: GUEST_KID })],
+  [
+    'guest kid signed with the site secret',
+    hsSite,
+    () => jwt.sign(claims({ sub: 'guest:abc' }), secret, { algorithm: 'HS256', keyid: GUEST_KID }),
+  ],
   ['payload tampered after signing', hsSite, () => withPayload(hs(claims()), claims({ roles: ['admin'] }))],
-  ['guest payload tampered to add roles', hsSite, () => withPayload(guest(claims({ sub: 'guest:abc' })), claims({ sub: 'guest:abc', roles: ['admin'] }))],
+  [
+    'guest payload tampered to add roles',
+    hsSite,
+    () => withPayload(guest(claims({ sub: 'guest:abc' })), claims({ sub: 'guest:abc', roles: ['admin'] })),
+  ],
   ['garbage', hsSite, () => 'not a token'],
   ['three garbage parts', hsSite, () => 'a.b.c'],
   ['empty parts', hsSite, () => '..'],
@@ -79,7 +99,11 @@ describe('verifyReaderToken', () => {
   });
 
   test('when a valid HS256 token carries roles and an avatar, then the principal has them (unknown roles dropped)', () => {
-    const p = verifyReaderToken(hsSite, hs(claims({ roles: ['moderator', 'superuser'], avatar: 'https://cdn.example.com/a.png' })), guestKey);
+    const p = verifyReaderToken(
+      hsSite,
+      hs(claims({ roles: ['moderator', 'superuser'], avatar: 'https://cdn.example.com/a.png' })),
+      guestKey,
+    );
     expect(p).toEqual({ userId: 'u1', name: 'Ana', avatar: 'https://cdn.example.com/a.png', guest: false, roles: ['moderator'] });
   });
 

@@ -22,7 +22,8 @@ export interface CliContext {
 export type Notice = (line: string) => void;
 
 async function openDatabase(config: Config, notice: Notice): Promise<{ conn: Connection; store: EmbeddedStore | null }> {
-  if (config.mongodbUri) return { conn: await connectMongo({ uri: config.mongodbUri, serverSelectionTimeoutMS: 10_000 }), store: null };
+  if (config.mongodbUri)
+    return { conn: await connectMongo({ uri: config.mongodbUri, serverSelectionTimeoutMS: 10_000 }), store: null };
   // Same store and database name as main.ts, so the CLI sees what `npm start` sees.
   const store = await startEmbeddedStore({
     dataDir: config.dataDir,

@@ -24,7 +24,8 @@ function collect(value: string, previous: string[] = []): string[] {
 
 function limitPair(value: string, previous: Record<string, number> = {}): Record<string, number> {
   const match = /^([A-Za-z]+)=(\d+)$/.exec(value);
-  if (!match || !LIMIT_NAMES.includes(match[1]!)) throw new InvalidArgumentError(`expected NAME=NUMBER with NAME one of ${LIMIT_NAMES.join(', ')}`);
+  if (!match || !LIMIT_NAMES.includes(match[1]!))
+    throw new InvalidArgumentError(`expected NAME=NUMBER with NAME one of ${LIMIT_NAMES.join(', ')}`);
   return { ...previous, [match[1]!]: Number(match[2]) };
 }
 
@@ -41,11 +42,20 @@ function addFieldOptions(cmd: Command): Command {
   return cmd
     .option('--name <name>', 'display name of the site')
     .option('--origin <url>', 'allowed browser origin, e.g. https://news.example.com (repeat for several)', collect)
-    .addOption(new Option('--moderation <mode>', 'post: visible at once; pre: held for approval; first: held until one is approved').choices(['post', 'pre', 'first']))
+    .addOption(
+      new Option(
+        '--moderation <mode>',
+        'post: visible at once; pre: held for approval; first: held until one is approved',
+      ).choices(['post', 'pre', 'first']),
+    )
     .option('--edit-window <seconds>', 'how long authors may edit a comment (default 900)', integer)
     .option('--max-depth <n>', 'deepest reply level (default 3)', integer)
     .option('--limit <name=value>', `override a rate limit (repeatable): ${LIMIT_NAMES.join(', ')}`, limitPair)
-    .option('--public-key-file <pem>', 'verify reader tokens with this RSA (RS256) or P-256 (ES256) public key instead of the secret', readPem)
+    .option(
+      '--public-key-file <pem>',
+      'verify reader tokens with this RSA (RS256) or P-256 (ES256) public key instead of the secret',
+      readPem,
+    )
     .option('--blocked-word <word>', 'hold comments containing this word for review (repeatable)', collect)
     .option('--json', 'print JSON instead of text');
 }
@@ -64,24 +74,41 @@ interface FieldOpts {
 }
 
 function fields(o: FieldOpts): Record<string, unknown> {
-  const all = { name: o.name, origins: o.origin, guests: o.guests, moderation: o.moderation, editWindowSec: o.editWindow, maxDepth: o.maxDepth, limits: o.limit, publicKey: o.publicKeyFile, blockedWords: o.blockedWord };
+  const all = {
+    name: o.name,
+    origins: o.origin,
+    guests: o.guests,
+    moderation: o.moderation,
+    editWindowSec: o.editWindow,
+    maxDepth: o.maxDepth,
+    limits: o.limit,
+    publicKey: o.publicKeyFile,
+    blockedWords: o.blockedWord,
+  };
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined));
 }
 
 /** The `site` command group: create, list, show, update, rotate-secret, delete. */
 export function siteCommands(withContext: WithContext): Command {
-  const site = new Command('site').description('manage sites (tenants): the same operations as the admin REST API, straight on the database');
+  const site = new Command('site').description(
+    'manage sites (tenants): the same operations as the admin REST API, straight on the database',
+  );
 
   addFieldOptions(site.command('create').description('create a site and print its secret (shown only this once)'))
     .requiredOption('--id <siteId>', 'site id: 2..40 characters of a-z, 0-9 and -')
     .option('--guests', 'let readers without an account comment with just a name', false)
-    .addHelpText('after', '\nExample:\n  npm run parley -- site create --id news --name "Daily News" --origin https://news.example.com --guests --moderation pre')
+    .addHelpText(
+      'after',
+      '\nExample:\n  npm run parley -- site create --id news --name "Daily News" --origin https://news.example.com --guests --moderation pre',
+    )
     .action((o: FieldOpts & { id: string }) =>
       withContext(async ({ sites }) => {
         const input = parse(createSiteSchema, { siteId: o.id, ...fields(o), name: o.name ?? o.id });
         const { site: created, secret } = await sites.create(input);
         if (o.json) return printJson({ site: toPublicSite(created), secret });
-        print(`Created site "${created.siteId}".\n${describeSite(toPublicSite(created))}\n${secretNotice(created.siteId, secret, false)}`);
+        print(
+          `Created site "${created.siteId}".\n${describeSite(toPublicSite(created))}\n${secretNotice(created.siteId, secret, false)}`,
+        );
       }),
     );
 
@@ -117,7 +144,10 @@ export function siteCommands(withContext: WithContext): Command {
     .option('--add-origin <url>', 'add one allowed origin (repeatable)', collect)
     .option('--remove-origin <url>', 'remove one allowed origin (repeatable)', collect)
     .option('--remove-public-key', 'go back to HS256 tokens signed with the site secret')
-    .addHelpText('after', '\nExample:\n  npm run parley -- site update news --add-origin https://www.news.example.com --moderation first --limit postsPerMinutePerUser=3')
+    .addHelpText(
+      'after',
+      '\nExample:\n  npm run parley -- site update news --add-origin https://www.news.example.com --moderation first --limit postsPerMinutePerUser=3',
+    )
     .action((siteId: string, o: FieldOpts & { addOrigin?: string[]; removeOrigin?: string[]; removePublicKey?: boolean }) =>
       withContext(async ({ sites }) => {
         const change = fields(o);
@@ -153,7 +183,8 @@ export function siteCommands(withContext: WithContext): Command {
     .option('--yes', 'confirm: this cannot be undone')
     .action((siteId: string, o: { yes?: boolean }) =>
       withContext(async ({ sites }) => {
-        if (!o.yes) throw errors.badRequest(`deleting "${siteId}" removes all its discussions for good; run again with --yes to confirm`);
+        if (!o.yes)
+          throw errors.badRequest(`deleting "${siteId}" removes all its discussions for good; run again with --yes to confirm`);
         await sites.remove(siteId);
         print(`Deleted site "${siteId}" and all its data.`);
       }),

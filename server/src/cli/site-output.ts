@@ -39,7 +39,8 @@ export function describeSite(site: Site): string {
 
 /** One line per site for `site list`. */
 export function siteTable(sites: Site[]): string {
-  if (!sites.length) return 'No sites yet. Create one with: npm run parley -- site create --id news --name "Daily News" --origin https://news.example.com';
+  if (!sites.length)
+    return 'No sites yet. Create one with: npm run parley -- site create --id news --name "Daily News" --origin https://news.example.com';
   const header = ['SITE', 'NAME', 'GUESTS', 'MODERATION', 'ORIGINS'];
   const rows = sites.map((s) => [s.siteId, s.name, s.guests ? 'yes' : 'no', s.moderation, s.origins.join(' ') || '-']);
   const widths = header.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => r[i]!.length))));

@@ -66,7 +66,8 @@ export function restCors(deps: RestCorsDeps): RequestHandler {
     judgeOrigin(deps, req, origin).then(
       (verdict) => {
         if (verdict === 'allowed') return allow(req, res, next);
-        if (verdict === 'refused' && !SAFE_METHODS.has(req.method)) return next(errors.forbidden('origin not allowed for this site'));
+        if (verdict === 'refused' && !SAFE_METHODS.has(req.method))
+          return next(errors.forbidden('origin not allowed for this site'));
         deny(req, res, next);
       },
       (err: unknown) => next(err),

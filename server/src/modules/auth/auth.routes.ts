@@ -33,9 +33,10 @@ export function devAuthRouter(auth: AuthService): Router {
   const r = Router();
   r.post('/dev/token', async (req, res) => {
     const { siteId, role, name } = parse(devBody, req.body);
-    const user = role === 'moderator'
-      ? { sub: 'demo-moderator', name: name ?? 'Demo Moderator', roles: ['moderator' as const] }
-      : { sub: 'demo-reader', name: name ?? 'Demo Reader' };
+    const user =
+      role === 'moderator'
+        ? { sub: 'demo-moderator', name: name ?? 'Demo Moderator', roles: ['moderator' as const] }
+        : { sub: 'demo-reader', name: name ?? 'Demo Reader' };
     res.status(201).json(await auth.devToken(siteId, user));
   });
   return r;

@@ -48,7 +48,10 @@ export class AuthService {
   }
 
   /** Development only: signs a token as the site's own backend would. */
-  async devToken(siteId: string, user: { sub: string; name: string; roles?: Role[] }): Promise<{ token: string; expiresAt: string }> {
+  async devToken(
+    siteId: string,
+    user: { sub: string; name: string; roles?: Role[] },
+  ): Promise<{ token: string; expiresAt: string }> {
     const site = await this.deps.sites.get(siteId);
     if (site.publicKey) throw errors.badRequest('this site verifies tokens with a public key; sign them with its private key');
     const exp = Math.floor(Date.now() / 1000) + 12 * 3600;

@@ -61,7 +61,10 @@ export function verifyReaderToken(site: TokenSite, token: string, guestKey: Buff
     if (guest) {
       claims = jwt.verify(token, guestKey, { algorithms: ['HS256'], clockTolerance: 5 }) as JwtPayload;
     } else if (site.publicKey) {
-      claims = jwt.verify(token, site.publicKey, { algorithms: [algorithmForKey(site.publicKey)], clockTolerance: 5 }) as JwtPayload;
+      claims = jwt.verify(token, site.publicKey, {
+        algorithms: [algorithmForKey(site.publicKey)],
+        clockTolerance: 5,
+      }) as JwtPayload;
     } else {
       if (!site.secret) throw new Error('no key');
       claims = jwt.verify(token, site.secret, { algorithms: ['HS256'], clockTolerance: 5 }) as JwtPayload;

@@ -24,7 +24,10 @@ export const publicKeySchema = z
   .refine((pem) => {
     try {
       const key = createPublicKey(pem);
-      return key.asymmetricKeyType === 'rsa' || (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1');
+      return (
+        key.asymmetricKeyType === 'rsa' ||
+        (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1')
+      );
     } catch {
       return false;
     }
@@ -49,7 +52,11 @@ const siteFields = {
   publicKey: publicKeySchema.nullable(),
   guests: z.boolean(),
   moderation: z.enum(['post', 'pre', 'first']),
-  editWindowSec: z.number().int().min(0).max(7 * 24 * 3600),
+  editWindowSec: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600),
   maxDepth: z.number().int().min(0).max(10),
   limits: limitsSchema,
   blockedWords: z.array(z.string().trim().min(1).max(64)).max(1000),

@@ -1,6 +1,6 @@
 import { errors } from '../../errors';
 import type { DomainEvents } from '../../domain-events';
-import { SecretBox, newSiteSecret } from './secret-box';
+import { newSiteSecret, type SecretBox } from './secret-box';
 import type { SitesRepository } from './sites.repository';
 import type { SiteRecord } from './sites.mapper';
 import type { CreateSiteInput, UpdateSiteInput } from './sites.schemas';

@@ -14,6 +14,7 @@ import type { SitesService } from '../sites/sites.service';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { CommentRecord, CommentsRepository, ListAudience } from './comments.repository';
 import { toPublicComment } from './comments.mapper';
+import { ListingCache } from './listing-cache';
 import { renderBody } from './render';
 import type { ListInput, PostInput } from './comments.schemas';
 
@@ -44,7 +45,13 @@ export interface PostResult {
 /** The comment use cases, shared by REST and Socket.IO so the two cannot drift. */
 export class CommentsService {
   private readonly summaries = new Map<string, { at: number; value: { total: number; locked: boolean } }>();
-  constructor(private readonly deps: CommentsDeps) {}
+  private readonly listings = new ListingCache();
+  constructor(private readonly deps: CommentsDeps) {
+    const forget = ({ comment: c }: { comment: CommentRecord }) => this.listings.invalidate(c.siteId, c.pageId);
+    deps.events.on('comment.created', forget);
+    deps.events.on('comment.updated', forget);
+    deps.events.on('comment.deleted', forget);
+  }
 
   /**
    * Visible count and lock state of a page, cached for a second on this node:
@@ -102,6 +109,15 @@ export class CommentsService {
   async list(siteId: string, pageId: string, input: ListInput, actor: Actor): Promise<CommentPage> {
     const site = await this.deps.sites.get(siteId);
     const p = this.principal(site, actor);
+    // Anonymous listings are the same for every reader, so hot threads are served from this node's cache.
+    if (!p) {
+      const key = `${input.parentId ?? ''}\u0000${input.sort}\u0000${input.limit}\u0000${input.cursor ?? ''}`;
+      return this.listings.get(siteId, pageId, key, () => this.load(siteId, pageId, input, null));
+    }
+    return this.load(siteId, pageId, input, p);
+  }
+
+  private async load(siteId: string, pageId: string, input: ListInput, p: Principal | null): Promise<CommentPage> {
     const audience: ListAudience = isModerator(p) ? { kind: 'moderator' } : p ? { kind: 'author', userId: p.userId } : { kind: 'public' };
     const sort = input.sort as SortOrder;
     const after = input.cursor ? decodeCursor(input.cursor, sort) : null;

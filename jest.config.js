@@ -8,6 +8,8 @@ const common = { transform, transformIgnorePatterns, testEnvironment: 'node', mo
 const withStores = { globalSetup: '<rootDir>/tests/setup/global-setup.ts', globalTeardown: '<rootDir>/tests/setup/global-teardown.ts' };
 
 module.exports = {
+  // Per-project testTimeout is ignored by Jest; integration and fault tests set longer ones where they need them.
+  testTimeout: 30000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'] },
     { ...common, ...withStores, displayName: 'integration', testMatch: ['<rootDir>/tests/integration/**/*.test.ts'], testTimeout: 30000 },

@@ -56,6 +56,14 @@ export function createIo(httpServer: HttpServer, opts: IoOptions): { io: ParleyS
     opts.redis.duplicate = (override) => {
       const dup = original(override);
       dup.on('error', () => undefined);
+      // The adapter fires SUBSCRIBE without awaiting it; if the node closes before Redis
+      // answered, that promise rejects with "Connection is closed" — mark it handled.
+      const subscribe = dup.subscribe.bind(dup) as (...args: unknown[]) => Promise<unknown>;
+      dup.subscribe = ((...args: unknown[]) => {
+        const pending = subscribe(...args);
+        pending.catch(() => undefined);
+        return pending;
+      }) as typeof dup.subscribe;
       duplicates.push(dup);
       return dup;
     };

@@ -10,7 +10,7 @@ Environment (the same as the server's):
   DATA_DIR      where the embedded store and the development key file live (default ./data)
   SECRETS_KEY   the server key that encrypts site secrets (required in production; in
                 development DATA_DIR/secrets.key is used, the same file the server uses)
-Running servers pick up changes made here within 30 seconds (their site cache); the
+Running servers pick up changes made here within 5 seconds (their site cache); the
 admin REST API (POST/PATCH/DELETE /api/v1/sites) takes effect on them at once.`;
 
 function writeErr(line: string): void {

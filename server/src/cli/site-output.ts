@@ -55,7 +55,7 @@ export function secretNotice(siteId: string, secret: string, rotated: boolean): 
   return [
     '',
     rotated
-      ? `New secret of site "${siteId}". The old secret no longer verifies tokens (running servers drop it from their cache within 30 seconds).`
+      ? `New secret of site "${siteId}". The old secret no longer verifies tokens (running servers drop it from their cache within 5 seconds).`
       : `Secret of site "${siteId}".`,
     'STORE IT NOW in your site backend configuration: it is shown only this once and cannot be read back, only rotated.',
     'Your backend signs reader tokens (HS256 JWT) with it.',

@@ -28,7 +28,8 @@ export class SitesService {
   private origins: { set: Promise<ReadonlySet<string>>; at: number } | null = null;
   private readonly ttl: number;
   constructor(private readonly deps: SitesServiceDeps) {
-    this.ttl = deps.cacheTtlMs ?? 30_000;
+    // Short enough that a CLI change (which cannot notify running nodes) applies within seconds.
+    this.ttl = deps.cacheTtlMs ?? 5_000;
   }
 
   /** Creates a site and returns it with its secret, the only time the secret is shown. */

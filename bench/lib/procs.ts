@@ -110,7 +110,7 @@ export function machineInfo(): string {
 }
 
 /** A temporary directory removed by the returned function. */
-export function tempDir(prefix: string): { dir: string; remove: () => void } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+export function tempDir(prefix: string, base = os.tmpdir()): { dir: string; remove: () => void } {
+  const dir = fs.mkdtempSync(path.join(base, prefix));
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import jwt from 'jsonwebtoken';
 import { freePort, startEmbeddedStore, type EmbeddedStore } from '../../server/src/infra/embedded-store';
 import { redisAnswers, startPrivateRedis, type PrivateRedis } from '../../tests/setup/redis-server';
@@ -15,11 +17,22 @@ const RAISED_LIMITS = {
   connectionsPerMinutePerIp: 1_000_000,
 };
 
+/**
+ * Where the store keeps its files: BENCH_STORE_DIR, else tmpfs (/dev/shm) when
+ * there is one, so the figures measure Parley rather than the fsync latency
+ * of a disk shared with whatever else runs on the machine.
+ */
+function storeBase(): string {
+  if (process.env.BENCH_STORE_DIR) return process.env.BENCH_STORE_DIR;
+  return fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
+}
+
 /** The shared pieces: a store on a temp dir and a Redis. */
 export interface Infra {
   mongoUri: string;
   redisUrl: string;
   redisSource: string;
+  storeDir: string;
   /** Process id of the store, so its CPU is reported next to the server's. */
   storePid: number;
   stop(): Promise<void>;
@@ -31,7 +44,7 @@ export interface Infra {
  * local Redis); `BENCH_REDIS=local` uses 127.0.0.1:6379 instead.
  */
 export async function startInfra(): Promise<Infra> {
-  const tmp = tempDir('parley-bench-store-');
+  const tmp = tempDir('parley-bench-store-', storeBase());
   const store: EmbeddedStore = await startEmbeddedStore({ dataDir: tmp.dir, progress: (l) => process.stderr.write(`${l}\n`) });
   let redis: PrivateRedis | null = null;
   let redisUrl = 'redis://127.0.0.1:6379';
@@ -46,6 +59,7 @@ export async function startInfra(): Promise<Infra> {
     redisUrl,
     redisSource,
     storePid: store.pid,
+    storeDir: tmp.dir,
     async stop() {
       await redis?.stop();
       await store.stop({ immediate: true });

@@ -52,7 +52,8 @@ export async function ensureBundles(): Promise<void> {
       continue;
     }
     try {
-      if (!bundlesFresh()) execFileSync(process.execPath, [path.join(ROOT, 'client-sdk', 'build.mjs'), '--no-types'], { stdio: 'pipe' });
+      if (!bundlesFresh())
+        execFileSync(process.execPath, [path.join(ROOT, 'client-sdk', 'build.mjs'), '--no-types'], { stdio: 'pipe' });
     } finally {
       fs.closeSync(fd);
       fs.rmSync(lock, { force: true });
@@ -64,7 +65,15 @@ export async function ensureBundles(): Promise<void> {
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -74,7 +83,13 @@ export async function startDemoNode(): Promise<TestNode> {
   const node = await startNode({ dev: true, dbName: uniqueId('e2e').replace(/-/g, '_') });
   await ensureDemoSite(node.app.services.sites, createLogger('silent'));
   // Every browser posts from 127.0.0.1: lift the per-IP limits so tests measure the widget, not the limiter.
-  const limits = { postsPerMinutePerUser: 100, postsPerMinutePerIp: 1000, guestTokensPerHourPerIp: 1000, flagsPerHourPerUser: 100, connectionsPerMinutePerIp: 1000 };
+  const limits = {
+    postsPerMinutePerUser: 100,
+    postsPerMinutePerIp: 1000,
+    guestTokensPerHourPerIp: 1000,
+    flagsPerHourPerUser: 100,
+    connectionsPerMinutePerIp: 1000,
+  };
   await node.app.services.sites.update('demo', { limits });
   return node;
 }
@@ -96,8 +111,15 @@ export interface WatchedPage {
 }
 
 /** Opens a page in a fresh context, recording console errors, page errors, CSP violations and alert() calls. */
-export async function openPage(browser: Browser, url: string, opts: { colorScheme?: 'light' | 'dark'; width?: number } = {}): Promise<WatchedPage> {
-  const context = await browser.newContext({ viewport: { width: opts.width ?? 1000, height: 900 }, colorScheme: opts.colorScheme ?? 'light' });
+export async function openPage(
+  browser: Browser,
+  url: string,
+  opts: { colorScheme?: 'light' | 'dark'; width?: number } = {},
+): Promise<WatchedPage> {
+  const context = await browser.newContext({
+    viewport: { width: opts.width ?? 1000, height: 900 },
+    colorScheme: opts.colorScheme ?? 'light',
+  });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   const watched: WatchedPage = { page, context, errors: [], violations: [], alerts: [] };
@@ -127,19 +149,28 @@ export async function widgetReady(page: Page): Promise<void> {
 
 /** A token for the demo site from the development endpoint. */
 export async function devToken(node: TestNode, role: 'reader' | 'moderator', name?: string): Promise<string> {
-  const res = await fetch(`${node.url}/api/v1/dev/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ role, name }) });
+  const res = await fetch(`${node.url}/api/v1/dev/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ role, name }),
+  });
   return ((await res.json()) as { token: string }).token;
 }
 
 /** Posts a comment to a demo page over REST and returns its id. */
-export async function restPost(node: TestNode, token: string, body: string, opts: { page?: string; parentId?: string } = {}): Promise<string> {
+export async function restPost(
+  node: TestNode,
+  token: string,
+  body: string,
+  opts: { page?: string; parentId?: string } = {},
+): Promise<string> {
   const page = encodeURIComponent(opts.page ?? '/demo/article');
   const res = await fetch(`${node.url}/api/v1/sites/demo/pages/${page}/comments`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
     body: JSON.stringify({ body, parentId: opts.parentId }),
   });
-  if (res.status !== 201) throw new Error(`post failed: ${res.status} ${await res.text()}`);
+  if (res.status !== 201 && res.status !== 202) throw new Error(`post failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { comment: { id: string } }).comment.id;
 }
 

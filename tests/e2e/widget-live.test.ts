@@ -5,7 +5,16 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import type { TestNode } from '../helpers/harness';
-import { closePage, launchBrowser, openPage, readerToken, restPost, startDemoNode, widgetReady, type WatchedPage } from './browser';
+import {
+  closePage,
+  launchBrowser,
+  openPage,
+  readerToken,
+  restPost,
+  startDemoNode,
+  widgetReady,
+  type WatchedPage,
+} from './browser';
 
 jest.setTimeout(45_000);
 
@@ -85,7 +94,10 @@ test('when a guest replies to a comment, then the reply appears nested under it 
   await nested.waitFor();
   expect(await nested.locator('.author').textContent()).toBe('Inés');
   expect(await nested.locator('.badge').textContent()).toBe('guest');
-  await a.locator(`#parley li.c[data-id="${parentId}"] > ol.replies > li.c`, { hasText: replyText }).locator('button[data-act="like"]').waitFor();
+  await a
+    .locator(`#parley li.c[data-id="${parentId}"] > ol.replies > li.c`, { hasText: replyText })
+    .locator('button[data-act="like"]')
+    .waitFor();
 });
 
 test('when a reader likes a comment, then the like count updates on both pages', async () => {

@@ -32,9 +32,21 @@ export function renderCard(c: Comment, ctx: CardContext, list: string): HTMLLIEl
   if (c.html) body.innerHTML = c.html;
   else body.append(h('p', { class: 'muted', text: dead ? `(${c.status})` : '' }));
   const why = [c.moderation?.reason, ...(c.moderation?.flagReasons ?? [])].filter(Boolean).join(' · ');
-  const card = h('li', { class: `card${dead ? ' dead' : ''}`, 'data-id': c.id, 'data-list': list }, meta, why ? h('p', { class: 'why', text: why }) : null, body);
+  const card = h(
+    'li',
+    { class: `card${dead ? ' dead' : ''}`, 'data-id': c.id, 'data-list': list },
+    meta,
+    why ? h('p', { class: 'why', text: why }) : null,
+    body,
+  );
   if (!dead) {
-    const reason = h('input', { type: 'text', class: 'reason', placeholder: 'Reason (optional)', 'aria-label': `Reason for acting on ${c.author.name ?? 'this'}'s comment`, maxlength: 500 });
+    const reason = h('input', {
+      type: 'text',
+      class: 'reason',
+      placeholder: 'Reason (optional)',
+      'aria-label': `Reason for acting on ${c.author.name ?? 'this'}'s comment`,
+      maxlength: 500,
+    });
     const locked = ctx.lockedPages.get(c.pageId) === true;
     card.append(
       h(

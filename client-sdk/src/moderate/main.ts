@@ -86,7 +86,9 @@ async function signIn(siteId: string, token: string): Promise<void> {
     for (const off of offs.splice(0)) off();
     client.disconnect();
     const forbidden = isParleyError(err) && (err.code === 'forbidden' || err.code === 'invalid_token');
-    $('signin-error').textContent = forbidden ? 'This token has no moderator role for that site, or it has expired.' : `Could not connect: ${(err as Error).message}`;
+    $('signin-error').textContent = forbidden
+      ? 'This token has no moderator role for that site, or it has expired.'
+      : `Could not connect: ${(err as Error).message}`;
     return;
   }
   admin = client;
@@ -142,9 +144,14 @@ async function act(button: HTMLButtonElement): Promise<void> {
 
 async function demoToken(): Promise<void> {
   const siteId = $<HTMLInputElement>('site').value.trim() || 'demo';
-  const res = await fetch('/api/v1/dev/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ siteId, role: 'moderator' }) });
+  const res = await fetch('/api/v1/dev/token', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ siteId, role: 'moderator' }),
+  });
   if (!res.ok) {
-    $('signin-error').textContent = res.status === 404 ? 'The demo moderator exists only in development mode.' : `The token endpoint answered ${res.status}.`;
+    $('signin-error').textContent =
+      res.status === 404 ? 'The demo moderator exists only in development mode.' : `The token endpoint answered ${res.status}.`;
     return;
   }
   const { token } = (await res.json()) as { token: string };

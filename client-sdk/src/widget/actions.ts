@@ -28,7 +28,11 @@ export class Actions {
   private readonly handlers: [string, (e: Event) => void][] = [
     ['click', (e) => void this.onClick(e)],
     ['submit', (e) => void this.onSubmit(e as SubmitEvent)],
-    ['input', (e) => closest<HTMLFormElement>(e.target, 'form') && updateCounter(closest<HTMLFormElement>(e.target, 'form')!, this.w.texts)],
+    [
+      'input',
+      (e) =>
+        closest<HTMLFormElement>(e.target, 'form') && updateCounter(closest<HTMLFormElement>(e.target, 'form')!, this.w.texts),
+    ],
     ['keydown', (e) => this.onKey(e as KeyboardEvent)],
   ];
 
@@ -120,13 +124,25 @@ export class Actions {
         { 'data-form': 'flag', novalidate: true },
         h('div', { class: 'field' }, h('label', { for: input.id, text: w.texts.flagReason }), input),
         h('span', { class: 'error', role: 'alert', hidden: true }),
-        h('div', { class: 'row' }, h('span', { class: 'as' }), h('button', { type: 'button', class: 'secondary', 'data-act': 'cancel', text: w.texts.cancel }), h('button', { type: 'submit', class: 'primary', text: w.texts.flagSend })),
+        h(
+          'div',
+          { class: 'row' },
+          h('span', { class: 'as' }),
+          h('button', { type: 'button', class: 'secondary', 'data-act': 'cancel', text: w.texts.cancel }),
+          h('button', { type: 'submit', class: 'primary', text: w.texts.flagSend }),
+        ),
       );
       item.slot.replaceChildren(form);
       input.focus();
       return;
     }
-    const composer = createComposer({ kind, texts: w.texts, askName: kind === 'reply' && !w.viewer, viewerName: null, initial: kind === 'edit' ? item.c.body : '' });
+    const composer = createComposer({
+      kind,
+      texts: w.texts,
+      askName: kind === 'reply' && !w.viewer,
+      viewerName: null,
+      initial: kind === 'edit' ? item.c.body : '',
+    });
     item.slot.replaceChildren(composer.form);
     (composer.name ?? composer.textarea).focus();
   }
@@ -221,7 +237,11 @@ export class Actions {
     w.thread.paint(item);
     this.inflight += 1;
     try {
-      const { comment } = await w.client.post(w.o.page, { body: item.c.body, parentId: item.c.parentId, clientNonce: item.nonce });
+      const { comment } = await w.client.post(w.o.page, {
+        body: item.c.body,
+        parentId: item.c.parentId,
+        clientNonce: item.nonce,
+      });
       if (w.dead) return;
       this.early.delete(comment.id);
       item.state = null;

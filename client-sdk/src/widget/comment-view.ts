@@ -44,7 +44,10 @@ function heart(): SVGSVGElement {
   svg.setAttribute('viewBox', '0 0 24 24');
   svg.setAttribute('aria-hidden', 'true');
   const path = document.createElementNS(SVG, 'path');
-  path.setAttribute('d', 'M12 20.5s-7.5-4.6-9.3-9.4C1.5 7.8 3.6 4.5 7 4.5c2 0 3.6 1.1 5 3 1.4-1.9 3-3 5-3 3.4 0 5.5 3.3 4.3 6.6-1.8 4.8-9.3 9.4-9.3 9.4z');
+  path.setAttribute(
+    'd',
+    'M12 20.5s-7.5-4.6-9.3-9.4C1.5 7.8 3.6 4.5 7 4.5c2 0 3.6 1.1 5 3 1.4-1.9 3-3 5-3 3.4 0 5.5 3.3 4.3 6.6-1.8 4.8-9.3 9.4-9.3 9.4z',
+  );
   svg.appendChild(path);
   return svg;
 }
@@ -56,7 +59,20 @@ export function createItem(c: Comment, liked: boolean): Item {
   const replies = h('ol', { class: 'replies' });
   const showReplies = h('button', { type: 'button', class: 'showrep', 'data-act': 'replies', hidden: true });
   const el = h('li', { class: 'c', 'data-id': c.id }, top, slot, replies, showReplies);
-  return { c, el, top, slot, replies, showReplies, liked, state: null, error: '', shown: 0, cursor: undefined, confirming: false };
+  return {
+    c,
+    el,
+    top,
+    slot,
+    replies,
+    showReplies,
+    liked,
+    state: null,
+    error: '',
+    shown: 0,
+    cursor: undefined,
+    confirming: false,
+  };
 }
 
 function btn(act: string, label: string, extra: Record<string, string | boolean> = {}): HTMLButtonElement {
@@ -72,13 +88,40 @@ export function paint(item: Item, ctx: ViewContext): void {
   const header = h('div', { class: 'ch' });
   if (!dead) {
     const name = c.author.name ?? '';
-    append(header, h('span', { class: 'av', 'aria-hidden': 'true', text: (name.trim()[0] ?? '?').toUpperCase() }), h('span', { class: 'author', text: name }));
+    append(
+      header,
+      h('span', { class: 'av', 'aria-hidden': 'true', text: (name.trim()[0] ?? '?').toUpperCase() }),
+      h('span', { class: 'author', text: name }),
+    );
     if (c.author.guest) append(header, h('span', { class: 'badge', text: t.guest }));
-    append(header, h('time', { datetime: c.createdAt, title: exactTime(c.createdAt, ctx.lang), text: relativeTime(c.createdAt, ctx.lang, t.justNow) }));
+    append(
+      header,
+      h('time', {
+        datetime: c.createdAt,
+        title: exactTime(c.createdAt, ctx.lang),
+        text: relativeTime(c.createdAt, ctx.lang, t.justNow),
+      }),
+    );
     if (c.editedAt) append(header, h('span', { class: 'edited', title: exactTime(c.editedAt, ctx.lang), text: `· ${t.edited}` }));
   }
-  const stateText = item.state === 'sending' ? t.sending : item.state === 'failed' ? fmt(t.failed, { reason: item.error }) : c.status === 'pending' ? t.pending : '';
-  if (stateText) append(header, h('span', { class: 'state', 'data-kind': item.state ?? c.status, role: item.state === 'failed' ? 'alert' : null, text: stateText }));
+  const stateText =
+    item.state === 'sending'
+      ? t.sending
+      : item.state === 'failed'
+        ? fmt(t.failed, { reason: item.error })
+        : c.status === 'pending'
+          ? t.pending
+          : '';
+  if (stateText)
+    append(
+      header,
+      h('span', {
+        class: 'state',
+        'data-kind': item.state ?? c.status,
+        role: item.state === 'failed' ? 'alert' : null,
+        text: stateText,
+      }),
+    );
 
   const body = h('div', { class: 'body' });
   if (dead) append(body, h('p', { class: 'tomb', text: t.deleted }));
@@ -88,12 +131,19 @@ export function paint(item: Item, ctx: ViewContext): void {
   const acts = h('div', { class: 'acts' });
   const settled = item.state === null && !c.id.startsWith('local-');
   if (settled && c.status === 'visible') {
-    const like = h('button', { type: 'button', class: 'like', 'data-act': 'like', 'aria-pressed': String(item.liked), 'aria-label': `${t.like} (${c.reactions.like})` });
+    const like = h('button', {
+      type: 'button',
+      class: 'like',
+      'data-act': 'like',
+      'aria-pressed': String(item.liked),
+      'aria-label': `${t.like} (${c.reactions.like})`,
+    });
     append(like, heart(), h('span', { 'aria-hidden': 'true', class: 'n', text: String(c.reactions.like) }));
     append(acts, like);
     if (!ctx.locked) append(acts, btn('reply', t.reply));
   }
-  if (settled && mine && !dead && c.status !== 'rejected' && Date.now() - Date.parse(c.createdAt) < ctx.editWindowSec * 1000) append(acts, btn('edit', t.edit));
+  if (settled && mine && !dead && c.status !== 'rejected' && Date.now() - Date.parse(c.createdAt) < ctx.editWindowSec * 1000)
+    append(acts, btn('edit', t.edit));
   if (settled && !dead && (mine || viewer?.moderator)) {
     const del = btn('delete', item.confirming ? t.confirmDelete : t.delete, { class: 'danger' });
     if (item.confirming) del.setAttribute('data-confirm', '');

@@ -37,7 +37,9 @@ export function charCount(value: string): number {
 export function createComposer(o: ComposerOptions): Composer {
   const t = o.texts;
   const id = randomId('f');
-  const name = o.askName ? h('input', { type: 'text', id: `${id}-n`, name: 'name', maxlength: 64, autocomplete: 'nickname', required: true }) : null;
+  const name = o.askName
+    ? h('input', { type: 'text', id: `${id}-n`, name: 'name', maxlength: 64, autocomplete: 'nickname', required: true })
+    : null;
   const textarea = h('textarea', {
     id: `${id}-t`,
     name: 'body',
@@ -47,7 +49,11 @@ export function createComposer(o: ComposerOptions): Composer {
   });
   textarea.value = o.initial ?? '';
   const counter = h('span', { class: 'counter', id: `${id}-c`, text: `${charCount(textarea.value)}/${MAX_CHARS}` });
-  const submit = h('button', { type: 'submit', class: 'primary', text: o.kind === 'edit' ? t.save : o.kind === 'reply' ? t.reply : t.post });
+  const submit = h('button', {
+    type: 'submit',
+    class: 'primary',
+    text: o.kind === 'edit' ? t.save : o.kind === 'reply' ? t.reply : t.post,
+  });
   const error = h('span', { class: 'error', role: 'alert', hidden: true });
   const label = o.kind === 'post' ? t.label : o.kind === 'reply' ? `${t.reply}: ${t.label.toLowerCase()}` : t.edit;
   const form = h(
@@ -60,7 +66,9 @@ export function createComposer(o: ComposerOptions): Composer {
     h(
       'div',
       { class: 'row' },
-      o.viewerName && o.kind === 'post' ? h('span', { class: 'as', text: fmt(t.signedInAs, { name: o.viewerName }) }) : h('span', { class: 'as' }),
+      o.viewerName && o.kind === 'post'
+        ? h('span', { class: 'as', text: fmt(t.signedInAs, { name: o.viewerName }) })
+        : h('span', { class: 'as' }),
       o.kind === 'post' ? null : h('button', { type: 'button', class: 'secondary', 'data-act': 'cancel', text: t.cancel }),
       submit,
     ),
@@ -89,7 +97,9 @@ export function setFormError(form: HTMLFormElement, message: string): void {
 
 /** Disables or enables every control of a form. */
 export function setFormDisabled(form: HTMLFormElement, disabled: boolean): void {
-  for (const el of Array.from(form.querySelectorAll<HTMLButtonElement | HTMLTextAreaElement | HTMLInputElement>('button,textarea,input'))) {
+  for (const el of Array.from(
+    form.querySelectorAll<HTMLButtonElement | HTMLTextAreaElement | HTMLInputElement>('button,textarea,input'),
+  )) {
     el.disabled = disabled;
   }
 }

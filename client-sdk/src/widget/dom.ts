@@ -8,7 +8,11 @@ export type Attrs = Record<string, string | number | boolean | null | undefined>
  * Creates an element. Strings become text nodes, never markup: the only
  * HTML the widget ever parses is the server-sanitized `comment.html`.
  */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs | null = null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs | null = null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   if (attrs) {
     for (const [k, v] of Object.entries(attrs)) {

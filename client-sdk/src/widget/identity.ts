@@ -18,7 +18,10 @@ export function viewerOf(token: string | null | undefined): Viewer | null {
   try {
     const part = token.split('.')[1] ?? '';
     const json = decodeURIComponent(
-      Array.from(atob(part.replace(/-/g, '+').replace(/_/g, '/')), (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join(''),
+      Array.from(
+        atob(part.replace(/-/g, '+').replace(/_/g, '/')),
+        (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+      ).join(''),
     );
     const p = JSON.parse(json) as { sub?: unknown; name?: unknown; roles?: unknown; exp?: unknown };
     if (typeof p.sub !== 'string') return null;

@@ -16,9 +16,15 @@ export function relativeTime(iso: string, lang: string, justNow: string, now = D
   let size = 60;
   for (const [u, s] of STEPS) if (secs >= s) [unit, size] = [u, s];
   try {
-    return new Intl.RelativeTimeFormat(lang, { numeric: 'auto', style: 'short' }).format(-Math.max(1, Math.round(secs / size)), unit);
+    return new Intl.RelativeTimeFormat(lang, { numeric: 'auto', style: 'short' }).format(
+      -Math.max(1, Math.round(secs / size)),
+      unit,
+    );
   } catch {
-    return new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'short' }).format(-Math.max(1, Math.round(secs / size)), unit);
+    return new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'short' }).format(
+      -Math.max(1, Math.round(secs / size)),
+      unit,
+    );
   }
 }
 

@@ -85,7 +85,10 @@ export class Widget {
     this.viewer = viewerOf(this.token);
     if (!this.viewer) this.token = null;
     this.client = createClient({ url: o.url, siteId: o.site, token: this.token });
-    this.thread = new Thread(() => this.ctx(), () => this.shadow.activeElement);
+    this.thread = new Thread(
+      () => this.ctx(),
+      () => this.shadow.activeElement,
+    );
     const t = this.texts;
     this.sortBtns = (['newest', 'oldest', 'top'] as const).map((s) =>
       h('button', { type: 'button', 'data-act': 'sort', 'data-sort': s, 'aria-pressed': String(s === this.sort), text: t[s] }),
@@ -94,7 +97,14 @@ export class Widget {
     if (o.theme === 'light' || o.theme === 'dark') this.root.setAttribute('data-theme', o.theme);
     this.root.setAttribute('aria-label', t.region);
     this.root.append(
-      h('header', { class: 'head' }, this.countEl, this.presence, this.conn, h('div', { class: 'sort', role: 'group', 'aria-label': t.sortLabel }, ...this.sortBtns)),
+      h(
+        'header',
+        { class: 'head' },
+        this.countEl,
+        this.presence,
+        this.conn,
+        h('div', { class: 'sort', role: 'group', 'aria-label': t.sortLabel }, ...this.sortBtns),
+      ),
       this.notice,
       this.formSlot,
       h('div', { class: 'newbar' }, this.newBtn),
@@ -114,7 +124,13 @@ export class Widget {
 
   /** What comment rendering needs. */
   ctx(): ViewContext {
-    return { texts: this.texts, lang: this.lang, viewer: this.viewer, locked: this.locked, editWindowSec: this.o.editWindowSec ?? 900 };
+    return {
+      texts: this.texts,
+      lang: this.lang,
+      viewer: this.viewer,
+      locked: this.locked,
+      editWindowSec: this.o.editWindowSec ?? 900,
+    };
   }
 
   /** Connects, joins the page and loads the first page of comments. */
@@ -210,7 +226,13 @@ export class Widget {
       this.formSlot.replaceChildren();
       return;
     }
-    this.composer = createComposer({ kind: 'post', texts: this.texts, askName: !this.viewer, viewerName: this.viewer?.name ?? null, initial: draft });
+    this.composer = createComposer({
+      kind: 'post',
+      texts: this.texts,
+      askName: !this.viewer,
+      viewerName: this.viewer?.name ?? null,
+      initial: draft,
+    });
     this.formSlot.replaceChildren(this.composer.form);
   }
 

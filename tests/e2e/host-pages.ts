@@ -1,0 +1,55 @@
+/**
+ * A tiny third-party "news site" on its own origin that embeds the widget the
+ * way a customer would, with the pages the isolation tests need: a strict CSP,
+ * a hostile stylesheet, a plain page and one that includes embed.js twice.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A running host site. */
+export interface HostSite {
+  url: string;
+  close(): Promise<void>;
+}
+
+const HOSTILE_CSS = `* { color: red !important; font-size: 3px !important; }
+button, textarea, form, p, a { display: none !important; }
+#parley { border: 0; }`;
+
+function page(parley: string, pageId: string, opts: { css?: boolean; twice?: boolean } = {}): string {
+  const tag = `<script src="${parley}/embed.js" data-site="demo" data-page="${pageId}" async></script>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host ${pageId}</title>
+${opts.css ? '<link rel="stylesheet" href="/hostile.css">' : ''}</head>
+<body><h1>A host article</h1><p>Some text of the host page.</p><div id="parley"></div>${tag}${opts.twice ? tag : ''}</body></html>`;
+}
+
+/** Starts the host site; `parley` is the Parley server's origin. */
+export async function startHostSite(parley: string): Promise<HostSite> {
+  const csp = `default-src 'self' ${parley}; connect-src 'self' ws: http:`;
+  const routes: Record<string, { body: string; type: string; csp?: boolean }> = {
+    '/csp.html': { body: page(parley, '/e2e/csp'), type: 'text/html', csp: true },
+    '/hostile.html': { body: page(parley, '/e2e/hostile', { css: true }), type: 'text/html', csp: true },
+    '/plain.html': { body: page(parley, '/e2e/plain'), type: 'text/html' },
+    '/keyboard.html': { body: page(parley, '/e2e/keyboard'), type: 'text/html', csp: true },
+    '/twice.html': { body: page(parley, '/e2e/twice', { twice: true }), type: 'text/html', csp: true },
+    '/hostile.css': { body: HOSTILE_CSS, type: 'text/css' },
+  };
+  const server = http.createServer((req, res) => {
+    const route = routes[(req.url ?? '/').split('?')[0]!];
+    if (!route) return void res.writeHead(req.url === '/favicon.ico' ? 204 : 404).end();
+    const headers: Record<string, string> = { 'Content-Type': `${route.type}; charset=utf-8`, 'Cache-Control': 'no-store' };
+    if (route.csp) headers['Content-Security-Policy'] = csp;
+    res.writeHead(200, headers).end(route.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    // Another port is another origin: the widget runs cross-origin, as on a customer's site.
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

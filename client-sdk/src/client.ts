@@ -208,7 +208,9 @@ export function createClient(options: ClientOptions): ParleyClient {
     st.buffer ??= [];
     try {
       await conn.call('page:join', { pageId });
-      if (st.known) {
+      // A page whose newest comment was never learnt cannot be compared against: learn it now for the next gap.
+      if (!st.known) await learnNewest(pageId, st);
+      else {
         const missed = await fetchMissed((cursor) => list(pageId, { sort: 'newest', limit: GAP_PAGE_SIZE, cursor }), st.newestId);
         for (const comment of missed) deliver(comment, st);
       }

@@ -15,7 +15,7 @@ type Closable = { disconnect(): void };
 const open = new Set<Closable>();
 
 /** A reader client of the site (closed by {@link closeClients}). */
-export function sdkClient(node: TestNode, site: TestSite, token?: string | null, extra: { timeoutMs?: number } = {}): ParleyClient {
+export function sdkClient(node: TestNode, site: TestSite, token?: string | null, extra: { timeoutMs?: number; fetch?: typeof fetch } = {}): ParleyClient {
   const client = createClient({ url: node.url, siteId: site.siteId, token, ...extra });
   open.add(client);
   return client;

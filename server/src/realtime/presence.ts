@@ -26,7 +26,8 @@ export interface PresenceDeps {
  */
 export class Presence {
   private readonly local = new Map<string, { siteId: string; pageId: string; count: number }>();
-  private readonly known = new Map<string, number>();
+  /** This node's count per page at its last flush: a flush that changes nothing here publishes nothing. */
+  private readonly flushed = new Map<string, number>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly lastFlush = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
@@ -49,10 +50,22 @@ export class Presence {
     this.change(siteId, pageId, -1);
   }
 
-  /** Last known number of readers of a page across nodes. */
-  readers(siteId: string, pageId: string): number {
+  /**
+   * Readers of a page across nodes right now: this node's own count (which may
+   * not be flushed yet) plus the fresh entries of the other nodes. Only this
+   * node's count when Redis is unavailable.
+   */
+  async readers(siteId: string, pageId: string): Promise<number> {
     const key = this.key(siteId, pageId);
-    return this.known.get(key) ?? this.local.get(key)?.count ?? 0;
+    const mine = this.local.get(key)?.count ?? 0;
+    const redis = this.deps.redis;
+    if (!redis || redis.status !== 'ready') return mine;
+    try {
+      return mine + sumFresh(await redis.hgetall(key), Date.now(), this.deps.nodeId);
+    } catch (err) {
+      this.deps.logger.debug({ err }, 'presence read failed; using this node only');
+      return mine;
+    }
   }
 
   private change(siteId: string, pageId: string, delta: number): void {
@@ -84,10 +97,15 @@ export class Presence {
         this.deps.logger.debug({ err }, 'presence update failed; using this node only');
       }
     }
-    if (entry.count === 0) this.local.delete(key);
-    if (this.known.get(key) === total) return;
-    if (total === 0) this.known.delete(key);
-    else this.known.set(key, total);
+    const before = this.flushed.get(key) ?? 0;
+    if (entry.count === 0) {
+      this.local.delete(key);
+      this.flushed.delete(key);
+    } else this.flushed.set(key, entry.count);
+    // Compare with this node's own last count, never with the last total it saw:
+    // other nodes publish totals too, so a remembered total goes stale and would
+    // swallow a real change (1 → 2 on node B, then back to 1 when A's reader leaves).
+    if (entry.count === before) return;
     this.deps.publish(entry.siteId, entry.pageId, total);
   }
 
@@ -111,13 +129,15 @@ export class Presence {
       await multi.exec().catch(() => undefined);
     }
     this.local.clear();
+    this.flushed.clear();
   }
 }
 
-/** Sums the counts of presence entries newer than the stale limit. Pure. */
-export function sumFresh(entries: Record<string, string>, now: number): number {
+/** Sums the counts of presence entries (`count|timestamp` per node) newer than the stale limit, optionally leaving one node out. Pure. */
+export function sumFresh(entries: Record<string, string>, now: number, exceptNode?: string): number {
   let total = 0;
-  for (const value of Object.values(entries)) {
+  for (const [node, value] of Object.entries(entries)) {
+    if (node === exceptNode) continue;
     const [count, at] = value.split('|').map(Number);
     if (Number.isFinite(count) && Number.isFinite(at) && now - at! < STALE_MS) total += count!;
   }

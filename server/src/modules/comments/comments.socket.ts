@@ -32,8 +32,8 @@ export function registerReaderHandlers(socket: ReaderSocket, deps: ReaderHandler
       void socket.join(rooms.page(siteId, pageId));
       deps.presence.join(siteId, pageId);
     }
-    const state = await deps.comments.pageSummary(siteId, pageId);
-    return { ...state, readers: deps.presence.readers(siteId, pageId) };
+    const [state, readers] = await Promise.all([deps.comments.pageSummary(siteId, pageId), deps.presence.readers(siteId, pageId)]);
+    return { ...state, readers };
   }) as never);
 
   socket.on('page:leave', handle(log, pageSchema, ({ pageId }) => {

@@ -4,7 +4,6 @@ import type { Item } from './comment-view';
 import { charCount, createComposer, MAX_CHARS, setFormDisabled, setFormError, updateCounter } from './composer';
 import { closest, h, randomId } from './dom';
 import { saveGuestToken, viewerOf } from './identity';
-import { fmt } from './texts';
 import type { Widget } from './widget';
 
 /** A readable reason for a failed request. */
@@ -18,13 +17,10 @@ function reason(err: unknown): string {
 
 /**
  * What readers do (post, reply, edit, delete, react, flag, sort, load more)
- * and what arrives live. One delegated listener per event type on the root,
+ * (live room events are in incoming.ts). One delegated listener per event type on the root,
  * so tearing down never leaves a listener behind.
  */
 export class Actions {
-  private inflight = 0;
-  /** Own comments announced by the server before their post was acknowledged. */
-  private early = new Map<string, Comment>();
   private readonly handlers: [string, (e: Event) => void][] = [
     ['click', (e) => void this.onClick(e)],
     ['submit', (e) => void this.onSubmit(e as SubmitEvent)],
@@ -235,7 +231,7 @@ export class Actions {
     const w = this.w;
     item.state = 'sending';
     w.thread.paint(item);
-    this.inflight += 1;
+    w.incoming.begin();
     try {
       const { comment } = await w.client.post(w.o.page, {
         body: item.c.body,
@@ -243,7 +239,7 @@ export class Actions {
         clientNonce: item.nonce,
       });
       if (w.dead) return;
-      this.early.delete(comment.id);
+      w.incoming.acknowledged(comment.id);
       item.state = null;
       const shown = w.thread.items.get(comment.id);
       if (shown && shown !== item) {
@@ -273,9 +269,7 @@ export class Actions {
       item.error = reason(err);
       w.thread.paint(item);
     } finally {
-      this.inflight -= 1;
-      if (this.inflight === 0) for (const c of this.early.values()) this.created(c);
-      if (this.inflight === 0) this.early.clear();
+      w.incoming.end();
     }
   }
 
@@ -315,7 +309,7 @@ export class Actions {
     item.confirming = false;
     try {
       const comment = await w.client.remove(item.c.id);
-      if (!w.dead && w.thread.items.has(comment.id)) this.deleted(comment.id);
+      if (!w.dead && w.thread.items.has(comment.id)) w.incoming.deleted(comment.id);
     } catch (err) {
       w.thread.paint(item);
       w.announce(reason(err));
@@ -342,63 +336,5 @@ export class Actions {
       w.thread.paint(item);
       w.announce(reason(err));
     }
-  }
-
-  /** A comment arrived live: updates in place, nests a reply, or queues a top-level comment behind the notice. */
-  created(c: Comment): void {
-    const w = this.w;
-    if (c.pageId !== w.o.page) return;
-    const known = w.thread.items.get(c.id);
-    if (known) {
-      if (known.c.status !== 'visible' && c.status === 'visible') this.count(+1);
-      w.thread.update(c);
-      return;
-    }
-    if (w.thread.queue.some((q) => q.id === c.id)) return;
-    if (w.viewer && c.author.id === w.viewer.id && this.inflight > 0) {
-      this.early.set(c.id, c);
-      return;
-    }
-    if (c.status === 'visible') this.count(+1);
-    if (c.parentId) {
-      const parent = w.thread.items.get(c.parentId);
-      if (!parent) return;
-      if (parent.cursor === null || parent.shown >= parent.c.replyCount) {
-        parent.c = { ...parent.c, replyCount: parent.c.replyCount + (c.status === 'visible' ? 1 : 0) };
-        w.thread.addReply(parent, c);
-      } else {
-        parent.c = { ...parent.c, replyCount: parent.c.replyCount + 1 };
-        w.thread.paint(parent);
-      }
-      w.announce(fmt(w.texts.announceNew, { n: 1 }));
-      return;
-    }
-    w.thread.queue.push(c);
-    w.updateNewButton();
-    w.announce(fmt(w.texts.announceNew, { n: w.thread.queue.length }));
-  }
-
-  /** A comment changed (edit, reaction count, approval): repaint it where it is shown or waits. */
-  updated(c: Comment): void {
-    const w = this.w;
-    const known = w.thread.items.get(c.id);
-    if (known && known.c.status !== c.status) this.count(c.status === 'visible' ? +1 : known.c.status === 'visible' ? -1 : 0);
-    w.thread.update(c);
-    w.thread.queue = w.thread.queue.map((q) => (q.id === c.id ? c : q));
-  }
-
-  /** A comment was deleted: it leaves the page (or becomes a tombstone over its replies). */
-  deleted(id: string): void {
-    const w = this.w;
-    const waiting = w.thread.queue.some((q) => q.id === id);
-    const item = w.thread.items.get(id);
-    if (waiting || item?.c.status === 'visible') this.count(-1);
-    w.thread.remove(id);
-    w.updateNewButton();
-  }
-
-  private count(delta: number): void {
-    this.w.total += delta;
-    this.w.paintCount();
   }
 }

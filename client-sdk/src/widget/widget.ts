@@ -9,6 +9,7 @@ import { loadGuestToken, saveGuestToken, viewerOf, type Viewer } from './identit
 import { widgetSheet } from './styles';
 import { fmt, textsFor, type WidgetTexts } from './texts';
 import { FIRST_REPLIES, Thread } from './thread';
+import { Incoming } from './incoming';
 
 /** Options of `Parley.mount(el, options)`. */
 export interface WidgetOptions {
@@ -54,6 +55,8 @@ export class Widget {
   readonly formSlot = h('div');
   readonly newBtn = h('button', { type: 'button', class: 'new', 'data-act': 'show-new', hidden: true });
   readonly moreBtn: HTMLButtonElement;
+  /** Live room events. */
+  readonly incoming = new Incoming(this);
   composer: Composer | null = null;
   viewer: Viewer | null;
   token: string | null;
@@ -203,9 +206,9 @@ export class Widget {
     const c = this.client;
     const later = (fn: () => void) => (this.ready ? fn() : this.buffered.push(fn));
     this.offs.push(
-      c.on('comment:created', ({ comment }) => later(() => this.actions.created(comment))),
-      c.on('comment:updated', ({ comment }) => later(() => this.actions.updated(comment))),
-      c.on('comment:deleted', ({ id, pageId }) => pageId === this.o.page && later(() => this.actions.deleted(id))),
+      c.on('comment:created', ({ comment }) => later(() => this.incoming.created(comment))),
+      c.on('comment:updated', ({ comment }) => later(() => this.incoming.updated(comment))),
+      c.on('comment:deleted', ({ id, pageId }) => pageId === this.o.page && later(() => this.incoming.deleted(id))),
       c.on('page:locked', ({ pageId, locked }) => pageId === this.o.page && this.setLocked(locked)),
       c.on('page:presence', ({ pageId, readers }) => pageId === this.o.page && this.setReaders(readers)),
       c.on('connection', ({ state }) => {

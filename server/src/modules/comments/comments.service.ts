@@ -144,8 +144,22 @@ export class CommentsService {
   async post(siteId: string, pageId: string, input: PostInput, actor: Actor): Promise<PostResult> {
     const site = await this.deps.sites.get(siteId);
     const p = this.requirePrincipal(site, actor);
-    // A repeated clientNonce is resolved by the unique (author, nonce) index at insert time
-    // rather than by a lookup first: no extra query on the hot path, and no read-then-write race.
+    try {
+      return await this.create(site, p, pageId, input, actor);
+    } catch (err) {
+      // A client retrying a post whose acknowledgement it never saw gets the first comment
+      // back, even if the page was locked or its budget spent meanwhile. Looked up only on
+      // this refusal path: the hot path relies on the unique (author, nonce) index instead.
+      if (input.clientNonce && err instanceof AppError) {
+        const first = await this.deps.repo.findByNonce(siteId, p.userId, input.clientNonce);
+        if (first && first.pageId === pageId) return this.replay(first, p);
+      }
+      throw err;
+    }
+  }
+
+  private async create(site: SiteRecord, p: Principal, pageId: string, input: PostInput, actor: Actor): Promise<PostResult> {
+    const siteId = site.siteId;
     let parentId: string | null = null;
     let depth = 0;
     if (input.parentId) {

@@ -17,6 +17,8 @@ export class PagesRepository {
   private readonly Page: Model<PageDoc>;
   /** Updates of one page run one at a time (see KeyedSerial: the embedded store's updates are not atomic). */
   private readonly serial = new KeyedSerial();
+  /** Pages this node has already created, so posting does not upsert the page document every time. */
+  private readonly ensured = new Set<string>();
   constructor(conn: Connection) {
     this.Page = pageModel(conn);
   }
@@ -35,6 +37,8 @@ export class PagesRepository {
 
   /** Creates the page document on first use; a concurrent creator is harmless. */
   async ensure(siteId: string, pageId: string, meta: { title?: string; url?: string } = {}): Promise<void> {
+    const key = `${siteId}\u0000${pageId}`;
+    if (this.ensured.has(key)) return;
     try {
       await this.Page.updateOne(
         { siteId, pageId },
@@ -44,12 +48,21 @@ export class PagesRepository {
     } catch (err) {
       if ((err as { code?: number }).code !== 11000) throw err;
     }
+    if (this.ensured.size >= 50_000) this.ensured.clear();
+    this.ensured.add(key);
   }
 
   /** Adds `delta` to the visible comment counter. */
   async addVisible(siteId: string, pageId: string, delta: number): Promise<void> {
     if (delta === 0) return;
-    await this.serial.run(`${siteId}\u0000${pageId}`, () => this.Page.updateOne({ siteId, pageId }, { $inc: { visibleCount: delta } }));
+    // An upsert, so the counter is right even if the page document vanished under a stale "ensured" mark.
+    const write = () =>
+      this.Page.updateOne(
+        { siteId, pageId },
+        { $inc: { visibleCount: delta }, $setOnInsert: { siteId, pageId, locked: false, createdAt: new Date(), title: null, url: null } },
+        { upsert: true },
+      );
+    await this.serial.run(`${siteId}\u0000${pageId}`, () => write().catch((err: { code?: number }) => (err.code === 11000 ? write() : Promise.reject(err))));
   }
 
   /** Locks or unlocks a page (creating it if needed). */
@@ -71,6 +84,7 @@ export class PagesRepository {
 
   /** Removes every page of a site. */
   async purgeSite(siteId: string): Promise<void> {
+    for (const key of this.ensured) if (key.startsWith(`${siteId}\u0000`)) this.ensured.delete(key);
     await this.Page.deleteMany({ siteId });
   }
 }

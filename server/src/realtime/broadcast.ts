@@ -19,42 +19,64 @@ export function attachBroadcast(io: ParleyServer, admin: AdminNamespace, events:
   const authorRoom = (c: CommentRecord) => readers.to(rooms.user(c.siteId, c.authorId));
   const mods = (siteId: string) => admin.to(rooms.moderators(siteId));
 
+  // The writer is acknowledged first: fan-out to a large room costs milliseconds the poster
+  // should not wait for. setImmediate keeps the events in the order they were published.
+  const later =
+    <T>(fn: (payload: T) => void) =>
+    (payload: T) =>
+      void setImmediate(fn, payload);
+
   const offs = [
-    events.on('comment.created', ({ comment: c }) => {
-      const payload = { comment: toPublicComment(c) };
-      if (c.status === 'visible') pageRoom(c).emit('comment:created', payload);
-      // Held comments reach only their author's own sockets (and moderators, below).
-      else authorRoom(c).emit('comment:created', payload);
-      mods(c.siteId).emit('mod:comment', { comment: toPublicComment(c, { moderator: true }) });
-      count('comment:created');
-    }),
-    events.on('comment.updated', ({ comment: c, previousStatus }) => {
-      const payload = { comment: toPublicComment(c) };
-      const wasVisible = previousStatus === 'visible';
-      if (c.status === 'visible') pageRoom(c).emit(wasVisible ? 'comment:updated' : 'comment:created', payload);
-      else {
-        if (wasVisible) pageRoom(c).emit('comment:deleted', { id: c.id, pageId: c.pageId });
-        authorRoom(c).emit('comment:updated', payload);
-      }
-      mods(c.siteId).emit('comment:updated', { comment: toPublicComment(c, { moderator: true }) });
-      count('comment:updated');
-    }),
-    events.on('comment.deleted', ({ comment: c, previousStatus }) => {
-      const payload = { id: c.id, pageId: c.pageId };
-      if (previousStatus === 'visible') pageRoom(c).emit('comment:deleted', payload);
-      else authorRoom(c).emit('comment:deleted', payload);
-      mods(c.siteId).emit('comment:deleted', payload);
-      count('comment:deleted');
-    }),
-    events.on('flag.created', ({ comment, flag }) => {
-      mods(comment.siteId).emit('mod:flag', { flag, comment: toPublicComment(comment, { moderator: true }) });
-      count('mod:flag');
-    }),
-    events.on('page.locked', ({ siteId, pageId, locked }) => {
-      readers.to(rooms.page(siteId, pageId)).emit('page:locked', { pageId, locked });
-      mods(siteId).emit('page:locked', { pageId, locked });
-      count('page:locked');
-    }),
+    events.on(
+      'comment.created',
+      later(({ comment: c }) => {
+        const payload = { comment: toPublicComment(c) };
+        if (c.status === 'visible') pageRoom(c).emit('comment:created', payload);
+        // Held comments reach only their author's own sockets (and moderators, below).
+        else authorRoom(c).emit('comment:created', payload);
+        mods(c.siteId).emit('mod:comment', { comment: toPublicComment(c, { moderator: true }) });
+        count('comment:created');
+      }),
+    ),
+    events.on(
+      'comment.updated',
+      later(({ comment: c, previousStatus }) => {
+        const payload = { comment: toPublicComment(c) };
+        const wasVisible = previousStatus === 'visible';
+        if (c.status === 'visible') pageRoom(c).emit(wasVisible ? 'comment:updated' : 'comment:created', payload);
+        else {
+          if (wasVisible) pageRoom(c).emit('comment:deleted', { id: c.id, pageId: c.pageId });
+          authorRoom(c).emit('comment:updated', payload);
+        }
+        mods(c.siteId).emit('comment:updated', { comment: toPublicComment(c, { moderator: true }) });
+        count('comment:updated');
+      }),
+    ),
+    events.on(
+      'comment.deleted',
+      later(({ comment: c, previousStatus }) => {
+        const payload = { id: c.id, pageId: c.pageId };
+        if (previousStatus === 'visible') pageRoom(c).emit('comment:deleted', payload);
+        else authorRoom(c).emit('comment:deleted', payload);
+        mods(c.siteId).emit('comment:deleted', payload);
+        count('comment:deleted');
+      }),
+    ),
+    events.on(
+      'flag.created',
+      later(({ comment, flag }) => {
+        mods(comment.siteId).emit('mod:flag', { flag, comment: toPublicComment(comment, { moderator: true }) });
+        count('mod:flag');
+      }),
+    ),
+    events.on(
+      'page.locked',
+      later(({ siteId, pageId, locked }) => {
+        readers.to(rooms.page(siteId, pageId)).emit('page:locked', { pageId, locked });
+        mods(siteId).emit('page:locked', { pageId, locked });
+        count('page:locked');
+      }),
+    ),
     events.on('site.changed', ({ siteId }) => io.serverSideEmit('site:changed', siteId)),
     events.on('site.deleted', ({ siteId }) => {
       io.serverSideEmit('site:changed', siteId);

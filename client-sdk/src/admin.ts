@@ -120,7 +120,8 @@ export function createAdminClient(options: AdminClientOptions): ParleyAdminClien
     get state() {
       return conn.state;
     },
-    deleteComment: (commentId, reason) => withComment('comment:delete', reason === undefined ? { commentId } : { commentId, reason }),
+    deleteComment: (commentId, reason) =>
+      withComment('comment:delete', reason === undefined ? { commentId } : { commentId, reason }),
     approve: (commentId) => withComment('comment:approve', { commentId }),
     reject: (commentId, reason) => withComment('comment:reject', reason === undefined ? { commentId } : { commentId, reason }),
     async ban(userId, opts = {}) {

@@ -5,98 +5,17 @@
  * never a duplicate), and fills gaps longer than the server's recovery window
  * so `comment:created` reaches the application once per comment, in order.
  */
-import { Connection, type ConnectionChange, type ConnectionState } from './connection';
+import type { ClientEvents, ClientOptions, JoinResult, ListQuery, PostInput, PostResult } from './client-types';
+import { Connection, type ConnectionState } from './connection';
 import { UnavailableError } from './errors';
-import { fetchMissed, GAP_PAGE_SIZE, isNewer, RecentIds } from './gap';
+import { LivePages } from './live-pages';
 import { Listeners } from './listeners';
-import type { Comment, CommentPage, CountsResponse, GuestTokenResponse, ServerToClientEvents, SortOrder } from './protocol';
+import type { Comment, CommentPage, CountsResponse, GuestTokenResponse } from './protocol';
 import { createRest, seg, trimUrl, type Rest } from './rest';
-import { DEFAULT_TIMEOUT_MS, DEFAULT_TRANSPORTS, type Transport } from './socket';
+import { DEFAULT_TIMEOUT_MS, DEFAULT_TRANSPORTS } from './socket';
 
+export type { ClientEvents, ClientOptions, JoinResult, ListQuery, PostInput, PostResult } from './client-types';
 export type { ConnectionChange, ConnectionState } from './connection';
-
-/** Options of {@link createClient}. */
-export interface ClientOptions {
-  /**
-   * Base URL of the Parley server (no path).
-   * @example 'https://comments.example.com'
-   */
-  url: string;
-  /**
-   * The site to read and write.
-   * @example 'news'
-   */
-  siteId: string;
-  /**
-   * Reader token (a JWT signed by the site's backend, or a guest token); null reads anonymously.
-   * @default null
-   */
-  token?: string | null;
-  /**
-   * Socket.IO transports, in order of preference.
-   * @default ['websocket', 'polling']
-   */
-  transports?: Transport[];
-  /**
-   * The fetch implementation for REST calls.
-   * @default globalThis.fetch
-   */
-  fetch?: typeof fetch;
-  /**
-   * Timeout of each REST request and socket acknowledgement, in milliseconds.
-   * @default 10000
-   */
-  timeoutMs?: number;
-}
-
-/** Events of {@link ParleyClient.on}: the server's room events (same payloads) plus connection changes. */
-export interface ClientEvents {
-  /** A new visible comment on a joined page (or your own held one); delivered at most once per id. */
-  'comment:created': ServerToClientEvents['comment:created'];
-  /** A comment was edited, reacted to or approved. */
-  'comment:updated': ServerToClientEvents['comment:updated'];
-  /** A comment was deleted or hidden. */
-  'comment:deleted': ServerToClientEvents['comment:deleted'];
-  /** A page was locked or unlocked. */
-  'page:locked': ServerToClientEvents['page:locked'];
-  /** How many readers have a page open. */
-  'page:presence': ServerToClientEvents['page:presence'];
-  /** The socket connected, dropped (and is reconnecting) or closed. */
-  connection: (change: ConnectionChange) => void;
-}
-
-/** Query of {@link ParleyClient.list}. */
-export interface ListQuery {
-  /** @default 'newest' */
-  sort?: SortOrder;
-  /** 1..100. @default 20 */
-  limit?: number;
-  /** `nextCursor` of the previous page. */
-  cursor?: string | null;
-  /** List the replies of this comment instead of the top level. */
-  parentId?: string | null;
-}
-
-/** Input of {@link ParleyClient.post}. */
-export interface PostInput {
-  body: string;
-  parentId?: string | null;
-  /** Idempotency key; generated when absent. Reusing it returns the first comment, never a duplicate. */
-  clientNonce?: string;
-}
-
-/** Result of {@link ParleyClient.post}: the stored comment and whether it is visible or held for moderation. */
-export interface PostResult {
-  comment: Comment;
-  status: 'visible' | 'pending';
-}
-
-/** State of a joined page as `page:join` reports it. */
-export interface JoinResult {
-  total: number;
-  locked: boolean;
-  readers: number;
-}
 
 /** The reader client returned by {@link createClient}. */
 export interface ParleyClient {
@@ -137,15 +56,6 @@ export interface ParleyClient {
 /** Attempts of one post before its error is returned (every retry reuses the nonce). */
 const MAX_POST_ATTEMPTS = 4;
 
-interface PageState {
-  /** Newest top-level comment id known to the client; null with `known` means the page was empty. */
-  newestId: string | null;
-  known: boolean;
-  /** Live comments held back while a gap is being filled, so delivery stays oldest first. */
-  buffer: Comment[] | null;
-  fills: number;
-}
-
 /**
  * Creates a reader client for one site.
  * @example
@@ -160,10 +70,21 @@ export function createClient(options: ClientOptions): ParleyClient {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let token = options.token ?? null;
   const listeners = new Listeners<ClientEvents>();
-  const pages = new Map<string, PageState>();
-  const delivered = new RecentIds();
   const fetchFn = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
   const rest: Rest = createRest({ baseUrl, fetch: fetchFn, timeoutMs, token: () => token });
+
+  const listUrl = (pageId: string) => `/sites/${seg(siteId)}/pages/${seg(pageId)}/comments`;
+  const list = (pageId: string, q: ListQuery = {}) =>
+    rest<CommentPage>('GET', listUrl(pageId), {
+      query: { sort: q.sort, limit: q.limit, cursor: q.cursor, parentId: q.parentId },
+    });
+
+  const pages = new LivePages({
+    // `conn` is only used once a page is followed, after it exists.
+    join: (pageId) => conn.call('page:join', { pageId }),
+    list,
+    emit: (comment) => listeners.emit('comment:created', { comment }),
+  });
 
   const conn = new Connection({
     url: baseUrl,
@@ -171,7 +92,7 @@ export function createClient(options: ClientOptions): ParleyClient {
     transports: options.transports ?? DEFAULT_TRANSPORTS,
     timeoutMs,
     handlers: {
-      'comment:created': ({ comment }: { comment: Comment }) => onCreated(comment),
+      'comment:created': ({ comment }: { comment: Comment }) => pages.received(comment),
       'comment:updated': (p: { comment: Comment }) => listeners.emit('comment:updated', p),
       'comment:deleted': (p: { id: string; pageId: string }) => listeners.emit('comment:deleted', p),
       'page:locked': (p: { pageId: string; locked: boolean }) => listeners.emit('page:locked', p),
@@ -180,63 +101,14 @@ export function createClient(options: ClientOptions): ParleyClient {
     onState: (change) => {
       listeners.emit('connection', change);
       // Without recovery the server forgot our rooms, and events sent meanwhile are lost: re-join and refetch.
-      if (change.state === 'connected' && !change.recovered) for (const [pageId, st] of pages) void refill(pageId, st);
+      if (change.state === 'connected' && !change.recovered) pages.refillAll();
     },
   });
 
-  const listUrl = (pageId: string) => `/sites/${seg(siteId)}/pages/${seg(pageId)}/comments`;
-  const list = (pageId: string, q: ListQuery = {}) =>
-    rest<CommentPage>('GET', listUrl(pageId), { query: { sort: q.sort, limit: q.limit, cursor: q.cursor, parentId: q.parentId } });
-
-  function onCreated(comment: Comment): void {
-    const st = pages.get(comment.pageId);
-    if (st?.buffer) st.buffer.push(comment);
-    else deliver(comment, st);
-  }
-
-  function deliver(comment: Comment, st: PageState | undefined): void {
-    if (!delivered.add(comment.id)) return;
-    if (st && comment.parentId === null && isNewer(comment.id, st.newestId)) {
-      st.newestId = comment.id;
-      st.known = true;
-    }
-    listeners.emit('comment:created', { comment });
-  }
-
-  async function refill(pageId: string, st: PageState): Promise<void> {
-    st.fills++;
-    st.buffer ??= [];
-    try {
-      await conn.call('page:join', { pageId });
-      // A page whose newest comment was never learnt cannot be compared against: learn it now for the next gap.
-      if (!st.known) await learnNewest(pageId, st);
-      else {
-        const missed = await fetchMissed((cursor) => list(pageId, { sort: 'newest', limit: GAP_PAGE_SIZE, cursor }), st.newestId);
-        for (const comment of missed) deliver(comment, st);
-      }
-    } catch {
-      // Another drop or a failed fetch: the next reconnect runs this again, live delivery goes on meanwhile.
-    } finally {
-      if (--st.fills === 0) {
-        const held = st.buffer ?? [];
-        st.buffer = null;
-        for (const comment of held) deliver(comment, st);
-      }
-    }
-  }
-
-  async function learnNewest(pageId: string, st: PageState): Promise<void> {
-    try {
-      const { comments } = await list(pageId, { sort: 'newest', limit: 1 });
-      const top = comments[0];
-      if (top && isNewer(top.id, st.newestId)) st.newestId = top.id;
-      st.known = true;
-    } catch {
-      // Without a known newest comment a later gap is not filled; joining still works.
-    }
-  }
-
-  async function postOnce(pageId: string, payload: { body: string; parentId: string | null; clientNonce: string }): Promise<Comment> {
+  async function postOnce(
+    pageId: string,
+    payload: { body: string; parentId: string | null; clientNonce: string },
+  ): Promise<Comment> {
     const viaSocket = conn.callIfConnected<{ comment: Comment }>('comment:post', { pageId, ...payload });
     const { comment } = await (viaSocket ?? rest<{ comment: Comment }>('POST', listUrl(pageId), { body: payload }));
     return comment;
@@ -257,20 +129,10 @@ export function createClient(options: ClientOptions): ParleyClient {
     },
     async join(pageId) {
       await conn.connect();
-      const fresh = !pages.has(pageId);
-      const st: PageState = pages.get(pageId) ?? { newestId: null, known: false, buffer: null, fills: 0 };
-      pages.set(pageId, st);
-      try {
-        const result = await conn.call<JoinResult>('page:join', { pageId });
-        if (!st.known) await learnNewest(pageId, st);
-        return result;
-      } catch (err) {
-        if (fresh) pages.delete(pageId);
-        throw err;
-      }
+      return pages.follow<JoinResult>(pageId);
     },
     async leave(pageId) {
-      pages.delete(pageId);
+      pages.unfollow(pageId);
       await conn.callIfConnected('page:leave', { pageId });
     },
     list,
@@ -288,10 +150,12 @@ export function createClient(options: ClientOptions): ParleyClient {
         }
       }
     },
-    edit: async (commentId, body) => (await rest<{ comment: Comment }>('PATCH', `/comments/${seg(commentId)}`, { body: { body } })).comment,
+    edit: async (commentId, body) =>
+      (await rest<{ comment: Comment }>('PATCH', `/comments/${seg(commentId)}`, { body: { body } })).comment,
     remove: async (commentId) => (await rest<{ comment: Comment }>('DELETE', `/comments/${seg(commentId)}`)).comment,
     async react(commentId, type = 'like', on = true) {
-      return (await rest<{ comment: Comment }>(on ? 'PUT' : 'DELETE', `/comments/${seg(commentId)}/reactions/${seg(type)}`)).comment;
+      return (await rest<{ comment: Comment }>(on ? 'PUT' : 'DELETE', `/comments/${seg(commentId)}/reactions/${seg(type)}`))
+        .comment;
     },
     async flag(commentId, reason) {
       await rest('POST', `/comments/${seg(commentId)}/flags`, { body: { reason } });
@@ -300,7 +164,9 @@ export function createClient(options: ClientOptions): ParleyClient {
       const unique = [...new Set(pageIds)];
       const batches: string[][] = [];
       for (let i = 0; i < unique.length; i += 100) batches.push(unique.slice(i, i + 100));
-      const results = await Promise.all(batches.map((page) => rest<CountsResponse>('GET', `/sites/${seg(siteId)}/counts`, { query: { page } })));
+      const results = await Promise.all(
+        batches.map((page) => rest<CountsResponse>('GET', `/sites/${seg(siteId)}/counts`, { query: { page } })),
+      );
       return Object.assign({}, ...results.map((r) => r.counts)) as Record<string, number>;
     },
     guestToken: (name) => rest<GuestTokenResponse>('POST', `/sites/${seg(siteId)}/guest-token`, { body: { name } }),

@@ -124,7 +124,9 @@ function codeOfStatus(status: number | undefined): ErrorCode {
 
 /** Whether a value is an error thrown by the SDK. */
 export function isParleyError(err: unknown): err is ParleyError {
-  return err instanceof ParleyError || (typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[BRAND] === true);
+  return (
+    err instanceof ParleyError || (typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[BRAND] === true)
+  );
 }
 
 /** Whether a value is a rate-limit error (then `retryAfterMs` is set). */

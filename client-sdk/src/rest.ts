@@ -27,7 +27,11 @@ export function trimUrl(url: string): string {
 
 /** Builds the REST caller of a client. */
 export function createRest(deps: RestDeps): Rest {
-  return async function request<T>(method: string, path: string, opts: { query?: Record<string, QueryValue>; body?: unknown } = {}) {
+  return async function request<T>(
+    method: string,
+    path: string,
+    opts: { query?: Record<string, QueryValue>; body?: unknown } = {},
+  ) {
     const url = deps.baseUrl + '/api/v1' + path + queryString(opts.query);
     const headers: Record<string, string> = { Accept: 'application/json' };
     const token = deps.token();
@@ -47,7 +51,9 @@ export function createRest(deps: RestDeps): Rest {
       text = await res.text();
     } catch (err) {
       const timedOut = controller?.signal.aborted === true;
-      throw new UnavailableError('unavailable', timedOut ? `request timed out after ${deps.timeoutMs} ms` : 'network error', { cause: err });
+      throw new UnavailableError('unavailable', timedOut ? `request timed out after ${deps.timeoutMs} ms` : 'network error', {
+        cause: err,
+      });
     } finally {
       clearTimeout(timer);
     }

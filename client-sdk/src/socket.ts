@@ -5,7 +5,7 @@
  * the ack" apart from real failures (only the former is safe to retry).
  */
 import { io, type Socket } from 'socket.io-client';
-import { errorFromBody, ParleyError, UnavailableError } from './errors';
+import { errorFromBody, UnavailableError, type ParleyError } from './errors';
 import type { Ack, ErrorBody } from './protocol';
 
 /** Transports a client may use, in order of preference. */
@@ -25,7 +25,12 @@ export class DisconnectedError extends UnavailableError {
 }
 
 /** Opens a new, not yet connected socket with its own manager (clients never share a connection). */
-export function openSocket(url: string, auth: { siteId: string; token?: string }, transports: Transport[], timeoutMs: number): Socket {
+export function openSocket(
+  url: string,
+  auth: { siteId: string; token?: string },
+  transports: Transport[],
+  timeoutMs: number,
+): Socket {
   return io(url, {
     auth,
     transports,
@@ -42,7 +47,8 @@ export function connectErrorToParley(err: Error & { data?: unknown }): ParleyErr
   const data = err.data as Partial<ErrorBody> | undefined;
   // The server refuses handshakes with `message = code` and `data = { code, message }`.
   if (data && typeof data === 'object' && typeof data.code === 'string') return errorFromBody(data);
-  if (/^[a-z_]+$/.test(err.message) && err.message !== 'timeout') return errorFromBody({ code: err.message as ErrorBody['code'], message: err.message });
+  if (/^[a-z_]+$/.test(err.message) && err.message !== 'timeout')
+    return errorFromBody({ code: err.message as ErrorBody['code'], message: err.message });
   return new UnavailableError('unavailable', `could not connect: ${err.message}`, { cause: err });
 }
 

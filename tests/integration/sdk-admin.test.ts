@@ -100,6 +100,10 @@ describe('SDK admin client against a real node', () => {
     await readerOf(site).flag(comment.id, 'rude');
     const event = await flagged;
     expect(event.flag).toMatchObject({ commentId: comment.id, reason: 'rude', flagCount: 1 });
-    await until(async () => (await mod.queue({ status: 'flagged' })).comments.some((c) => c.id === comment.id), 5000, 'flagged queue');
+    await until(
+      async () => (await mod.queue({ status: 'flagged' })).comments.some((c) => c.id === comment.id),
+      5000,
+      'flagged queue',
+    );
   });
 });

@@ -9,13 +9,23 @@ import { createClient, type ClientEvents, type ParleyClient } from '../../client
 import type { TestNode, TestSite } from '../helpers/harness';
 
 /** Limits high enough that a suite's many posts and connections from 127.0.0.1 never hit them. */
-export const GENEROUS_LIMITS = { postsPerMinutePerUser: 1000, postsPerMinutePerIp: 1000, connectionsPerMinutePerIp: 1000, flagsPerHourPerUser: 1000 };
+export const GENEROUS_LIMITS = {
+  postsPerMinutePerUser: 1000,
+  postsPerMinutePerIp: 1000,
+  connectionsPerMinutePerIp: 1000,
+  flagsPerHourPerUser: 1000,
+};
 
 type Closable = { disconnect(): void };
 const open = new Set<Closable>();
 
 /** A reader client of the site (closed by {@link closeClients}). */
-export function sdkClient(node: TestNode, site: TestSite, token?: string | null, extra: { timeoutMs?: number; fetch?: typeof fetch } = {}): ParleyClient {
+export function sdkClient(
+  node: TestNode,
+  site: TestSite,
+  token?: string | null,
+  extra: { timeoutMs?: number; fetch?: typeof fetch } = {},
+): ParleyClient {
   const client = createClient({ url: node.url, siteId: site.siteId, token, ...extra });
   open.add(client);
   return client;
@@ -71,12 +81,18 @@ export function nextSdk<C extends SdkClient, K extends keyof EventsOf<C> & strin
 }
 
 /** {@link nextSdk} for reader clients (keeps the payload type precise at call sites). */
-export const nextReader = <K extends keyof ClientEvents & string>(c: ParleyClient, e: K, m?: (p: PayloadOf<ParleyClient, K>) => boolean, t?: number) =>
-  nextSdk<ParleyClient, K>(c, e, m, t);
+export const nextReader = <K extends keyof ClientEvents & string>(
+  c: ParleyClient,
+  e: K,
+  m?: (p: PayloadOf<ParleyClient, K>) => boolean,
+  t?: number,
+) => nextSdk<ParleyClient, K>(c, e, m, t);
 
 /** The server-side reader sockets of one user (by token `sub`). */
 export function serverSocketsOf(node: TestNode, userId: string): ServerSocket[] {
-  return [...node.app.io.of('/').sockets.values()].filter((s) => (s.data as { principal?: { userId: string } | null }).principal?.userId === userId);
+  return [...node.app.io.of('/').sockets.values()].filter(
+    (s) => (s.data as { principal?: { userId: string } | null }).principal?.userId === userId,
+  );
 }
 
 /** The one server-side reader socket of a user; throws unless there is exactly one. */
@@ -91,7 +107,9 @@ export function serverSocketOf(node: TestNode, userId: string): ServerSocket {
  * cut-off client may come back (existing connections are not affected).
  */
 export function holdHandshakes(node: TestNode): () => void {
-  const opts = node.app.io.engine.opts as { allowRequest?: (req: unknown, cb: (err: string | null | undefined, ok: boolean) => void) => void };
+  const opts = node.app.io.engine.opts as {
+    allowRequest?: (req: unknown, cb: (err: string | null | undefined, ok: boolean) => void) => void;
+  };
   const previous = opts.allowRequest;
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));

@@ -1,6 +1,16 @@
 import type { Socket as ServerSocket } from 'socket.io';
 import type { Comment, ParleyClient } from '../../client-sdk/src/index';
-import { createSite, listComments, postComment, signToken, startNode, uniqueId, until, type TestNode, type TestSite } from '../helpers/harness';
+import {
+  createSite,
+  listComments,
+  postComment,
+  signToken,
+  startNode,
+  uniqueId,
+  until,
+  type TestNode,
+  type TestSite,
+} from '../helpers/harness';
 import { closeClients, GENEROUS_LIMITS, holdHandshakes, nextReader, recordSdk, sdkClient, serverSocketOf } from './sdk-helpers';
 
 /**
@@ -81,7 +91,9 @@ describe('SDK resilience: retries without duplicates, gaps filled once and in or
     expect(states.some((s) => s.state === 'reconnecting')).toBe(true);
     expect(states[states.length - 1]!.state).toBe('connected');
     await settle(P, [author, other]);
-    const stored = ((await listComments(node, site, P, { limit: 100 })).body as { comments: Comment[] }).comments.filter((c) => c.body === body);
+    const stored = ((await listComments(node, site, P, { limit: 100 })).body as { comments: Comment[] }).comments.filter(
+      (c) => c.body === body,
+    );
     expect(stored.map((c) => c.id)).toEqual([comment.id]);
     expect(otherSeen.filter((e) => e.comment.id === comment.id)).toHaveLength(1);
     expect(authorSeen.filter((e) => e.comment.id === comment.id)).toHaveLength(1);
@@ -101,7 +113,9 @@ describe('SDK resilience: retries without duplicates, gaps filled once and in or
     release();
     const { comment } = await posting;
     await settle(P, [author, other]);
-    const stored = ((await listComments(node, site, P, { limit: 100 })).body as { comments: Comment[] }).comments.filter((c) => c.body === body);
+    const stored = ((await listComments(node, site, P, { limit: 100 })).body as { comments: Comment[] }).comments.filter(
+      (c) => c.body === body,
+    );
     expect(stored.map((c) => c.id)).toEqual([comment.id]);
     expect(otherSeen.filter((e) => e.comment.id === comment.id)).toHaveLength(1);
   });

@@ -37,7 +37,8 @@ describe('SDK reader client against a real node', () => {
     const P = page();
     const author = reader();
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push(((await postComment(node, site, P, author, `c${i}`)).body as { comment: Comment }).comment.id);
+    for (let i = 0; i < 5; i++)
+      ids.push(((await postComment(node, site, P, author, `c${i}`)).body as { comment: Comment }).comment.id);
     const client = sdkClient(node, site);
     const seen: string[] = [];
     let cursor: string | null = null;

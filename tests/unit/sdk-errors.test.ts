@@ -44,7 +44,11 @@ describe('SDK error mapping', () => {
   });
 
   test('when the code is internal or unknown, then a plain ParleyError keeps the HTTP status', () => {
-    expect(errorFromBody({ code: 'internal', message: 'x' }, 500)).toMatchObject({ code: 'internal', status: 500, name: 'ParleyError' });
+    expect(errorFromBody({ code: 'internal', message: 'x' }, 500)).toMatchObject({
+      code: 'internal',
+      status: 500,
+      name: 'ParleyError',
+    });
     const unknown = errorFromBody({ code: 'weird' as ErrorCode, message: 'x' }, 404);
     expect(unknown).toBeInstanceOf(NotFoundError);
   });

@@ -59,7 +59,9 @@ describe('SDK gap filling', () => {
     const { list, calls } = listing(all, 5);
     const missed = await fetchMissed(list, null);
     expect(calls).toHaveLength(GAP_MAX_PAGES);
-    expect(missed.map((c) => c.body)).toEqual(Array.from({ length: 5 * GAP_MAX_PAGES }, (_, i) => `c${100 - 5 * GAP_MAX_PAGES + i + 1}`));
+    expect(missed.map((c) => c.body)).toEqual(
+      Array.from({ length: 5 * GAP_MAX_PAGES }, (_, i) => `c${100 - 5 * GAP_MAX_PAGES + i + 1}`),
+    );
   });
 
   test('when ids are compared, then longer or greater hex means newer and null knows nothing', () => {

@@ -3,9 +3,11 @@ import request from 'supertest';
 import type { Comment } from '../../client-sdk/src/protocol';
 import { rooms } from '../../server/src/realtime/rooms';
 import {
+  adminSocket,
   closeSockets,
   createSite,
   emitAck,
+  modToken,
   nextEvent,
   postComment,
   readerSocket,
@@ -82,6 +84,26 @@ describe('live delivery across two server nodes sharing Redis', () => {
     await marker;
     expect(updates.map((e) => e.comment.body)).toEqual(['edited on B']);
     expect(deletes).toEqual([{ id: body.comment.id, pageId }]);
+  });
+
+  test('when a held comment is posted on node B, then a moderator on node A gets mod:comment and approving it there reaches readers on B once', async () => {
+    const pre = await createSite(a, { moderation: 'pre', limits: LIMITS });
+    const pageId = uniqueId('page');
+    const mod = await adminSocket(a, { siteId: pre.siteId, token: modToken(pre) });
+    const reader = await readerSocket(b, { siteId: pre.siteId });
+    await emitAck(reader, 'page:join', { pageId });
+    const log = record<Created>(reader, 'comment:created');
+    const held = nextEvent<Created>(mod, 'mod:comment');
+    const res = await postComment(b, pre, pageId, signToken(pre), 'held on B');
+    expect(res.status).toBe(202);
+    expect((await held).comment).toMatchObject({ id: res.body.comment.id, status: 'pending' });
+    const published = nextEvent<Created>(reader, 'comment:created');
+    expect(await emitAck(mod, 'comment:approve', { commentId: res.body.comment.id })).toMatchObject({ ok: true });
+    expect((await published).comment).toMatchObject({ id: res.body.comment.id, status: 'visible' });
+    const marker = nextEvent<Created>(reader, 'comment:created', (e) => e.comment.body === 'mod marker');
+    await postComment(a, pre, pageId, modToken(pre), 'mod marker');
+    await marker;
+    expect(log.map((e) => e.comment.body)).toEqual(['held on B', 'mod marker']);
   });
 
   /**

@@ -40,6 +40,8 @@ export class Connection {
   private socket: Socket | null = null;
   private detach: (() => void) | null = null;
   private readonly waiters = new Set<Waiter>();
+  /** Whether the application asked to be connected (set by `connect`, cleared by `close`). */
+  private wanted = false;
   constructor(private readonly deps: ConnectionDeps) {}
 
   /** Current state of the connection. */
@@ -50,6 +52,7 @@ export class Connection {
 
   /** Opens the socket if needed and resolves once connected; rejects on the next refusal. */
   connect(): Promise<void> {
+    this.wanted = true;
     if (this.socket?.connected) return Promise.resolve();
     const socket = this.socket ?? this.open();
     const pending = new Promise<void>((resolve, reject) => this.waiters.add({ resolve, reject }));
@@ -89,11 +92,13 @@ export class Connection {
     return this.socket?.connected ? call<T>(this.socket, this.deps.timeoutMs, event, payload) : null;
   }
 
-  /** Replaces the socket with one that uses the current auth, if a socket was open or opening. */
+  /**
+   * Replaces the socket with one that uses the current auth when the application
+   * wants to be connected — even if the old auth was refused, so a new token retries.
+   */
   restart(): void {
-    const wasOpen = !!this.socket && (this.socket.connected || this.socket.active);
     this.drop();
-    if (!wasOpen) return;
+    if (!this.wanted) return;
     this.deps.onState({ state: 'reconnecting', recovered: false });
     // A fresh socket carries no session id, so the server cannot restore the old identity.
     this.open().connect();
@@ -102,6 +107,7 @@ export class Connection {
   /** Closes the socket and removes every listener this connection added to it. */
   close(): void {
     const wasOpen = !!this.socket && (this.socket.connected || this.socket.active);
+    this.wanted = false;
     this.drop();
     this.settle(new UnavailableError('unavailable', 'the client was disconnected'));
     if (wasOpen) this.deps.onState({ state: 'disconnected', recovered: false });

@@ -179,6 +179,15 @@ describe('SDK reader client against a real node', () => {
     expect(client.state).toBe('disconnected');
   });
 
+  test('when a refused client sets a valid token, then it connects with it by itself', async () => {
+    const client = sdkClient(node, site, 'not-a-jwt');
+    await expect(client.connect()).rejects.toBeInstanceOf(InvalidTokenError);
+    const connected = nextReader(client, 'connection', (s) => s.state === 'connected');
+    client.setToken(reader());
+    expect(await connected).toEqual({ state: 'connected', recovered: false });
+    expect(client.state).toBe('connected');
+  });
+
   test('when a resource is missing or a body repeats, then the matching error classes are thrown', async () => {
     const client = sdkClient(node, site, reader());
     await expect(client.edit('0123456789abcdef01234567', 'x')).rejects.toBeInstanceOf(NotFoundError);

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { TestNode } from '../helpers/harness';
+import { until, type TestNode } from '../helpers/harness';
 import {
   closePage,
   launchBrowser,
@@ -154,6 +154,9 @@ test('when a reader uses only the keyboard, then they can reach the form and pos
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
   await settled(page, 'Posted with the submit button');
+  expect(await page.locator('#parley li.c', { hasText: 'Posted with the submit button' }).locator('.body').textContent()).toBe(
+    'Posted with the submit button',
+  );
 });
 
 test('when embed.js is included twice, then one widget is mounted and it works', async () => {
@@ -193,5 +196,55 @@ test('when the demo page is shown in light and dark themes, then screenshots of 
     expect(fs.statSync(file).size).toBeGreaterThan(10_000);
     const bg = (await styles(page, 'section.p', ['background-color']))['background-color'];
     expect(bg).toBe(scheme === 'light' ? 'rgb(251, 250, 247)' : 'rgb(19, 21, 25)');
+  }
+});
+
+test('when a page re-mounts the widget in Spanish and then destroys it, then the old socket closes and nothing is left behind', async () => {
+  const readers = () => node.app.io.of('/').sockets.size;
+  const { page, errors } = await visit(`${host.url}/keyboard.html`);
+  await until(() => readers() === 1, 5000, 'one reader socket');
+
+  await page.evaluate(() => {
+    const w = window as unknown as { handle: unknown; Parley: { mount(el: string, o: object): unknown } };
+    w.handle = w.Parley.mount('#parley', { page: '/e2e/remount', lang: 'es', theme: 'dark' });
+  });
+  await page.locator('#parley .count', { hasText: '0 comentarios' }).waitFor();
+  expect(await page.locator('#parley form[data-form="post"] button[type="submit"]').textContent()).toBe('Publicar');
+  expect((await styles(page, 'section.p', ['background-color']))['background-color']).toBe('rgb(22, 24, 29)');
+  await until(() => readers() === 1, 5000, 'the first widget to close its socket');
+
+  await page.evaluate(() => (window as unknown as { handle: { destroy(): void } }).handle.destroy());
+  await until(() => readers() === 0, 5000, 'the widget to close its socket');
+  expect(await page.evaluate(() => document.querySelector('#parley')!.shadowRoot!.childNodes.length)).toBe(0);
+  expect(errors).toEqual([]);
+});
+
+test('when a post is refused, then it stays marked as not sent and Retry sends it once', async () => {
+  const limits = (postsPerMinutePerUser: number) =>
+    node.app.services.sites.update('demo', {
+      limits: {
+        postsPerMinutePerUser,
+        postsPerMinutePerIp: 1000,
+        guestTokensPerHourPerIp: 1000,
+        flagsPerHourPerUser: 100,
+        connectionsPerMinutePerIp: 1000,
+      },
+    });
+  await limits(1);
+  try {
+    const { page } = await visit(`${host.url}/plain.html`);
+    await postAsGuest(page, 'Hasty Hugo', 'First one goes through');
+    await settled(page, 'First one goes through');
+    await page.fill('#parley form[data-form="post"] textarea', 'Second one is too fast');
+    await page.click('#parley form[data-form="post"] button[type="submit"]');
+    const failed = page.locator('#parley li.c', { hasText: 'Second one is too fast' });
+    await failed.locator('.state[data-kind="failed"]', { hasText: 'Not sent' }).waitFor();
+    expect(await failed.locator('.body').textContent()).toBe('Second one is too fast');
+    await limits(100);
+    await failed.locator('button[data-act="retry"]').click();
+    await settled(page, 'Second one is too fast');
+    expect(await page.locator('#parley li.c', { hasText: 'Second one is too fast' }).count()).toBe(1);
+  } finally {
+    await limits(100);
   }
 });

@@ -162,8 +162,10 @@ export class Actions {
     if (kind === 'edit' && item) return this.edit(item, form, body);
     if (!(await this.ensureIdentity(form))) return;
     const parent = kind === 'reply' ? item : null;
-    textarea.value = '';
-    updateCounter(form, this.w.texts);
+    // Signing a guest in re-renders the post form (the draft moves along): clear the live one.
+    const current = kind === 'post' && this.w.composer ? this.w.composer.form : form;
+    current.querySelector('textarea')!.value = '';
+    updateCounter(current, this.w.texts);
     if (parent) form.remove();
     await this.post(body, parent);
   }

@@ -126,6 +126,8 @@ export function paint(item: Item, ctx: ViewContext): void {
   const body = h('div', { class: 'body' });
   if (dead) append(body, h('p', { class: 'tomb', text: t.deleted }));
   // The server renders and sanitizes comment HTML (sanitize-html allow-list); it is the only markup inserted.
+  // An optimistic copy has no server HTML yet: its text is shown as typed, never parsed.
+  else if (c.id.startsWith('local-')) body.append(h('p', { class: 'raw', text: c.body }));
   else body.innerHTML = c.html;
 
   const acts = h('div', { class: 'acts' });

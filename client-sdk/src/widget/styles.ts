@@ -69,6 +69,7 @@ li{display:block;margin:0;padding:0}
 .body pre{background:var(--_soft);padding:.6em .8em;border-radius:8px;overflow:auto}
 .body pre code{padding:0;background:none}
 .body blockquote{border-left:3px solid var(--_line);padding-left:.8em;color:var(--_muted)}
+.raw{white-space:pre-wrap}
 .tomb{font-style:italic;color:var(--_muted)}
 .acts{display:flex;flex-wrap:wrap;gap:.15em;margin-left:-.5em;font-size:.85em;color:var(--_muted)}
 .acts button:hover:not(:disabled){background:var(--_soft);color:var(--_fg)}

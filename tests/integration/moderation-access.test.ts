@@ -28,13 +28,11 @@ describe('who may moderate, and the audit log', () => {
   let site: TestSite;
   let other: TestSite;
   let mod: AdminClient;
-  let otherMod: AdminClient;
   beforeAll(async () => {
     node = await startNode();
     site = await createSite(node, { limits: LIMITS, moderation: 'pre' });
     other = await createSite(node, { limits: LIMITS, moderation: 'pre' });
     mod = await adminSocket(node, { siteId: site.siteId, token: modToken(site, { sub: 'mod-a', name: 'Ann Mod' }) });
-    otherMod = await adminSocket(node, { siteId: other.siteId, token: modToken(other, { sub: 'mod-b' }) });
   });
   afterAll(async () => {
     closeSockets();

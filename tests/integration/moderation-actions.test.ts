@@ -20,7 +20,6 @@ import {
   type TestSite,
 } from '../helpers/harness';
 
-type Created = { comment: Comment };
 type Fail = { ok: false; error: { code: string } };
 const LIMITS = { postsPerMinutePerUser: 1000, postsPerMinutePerIp: 1000, flagsPerHourPerUser: 1000 };
 

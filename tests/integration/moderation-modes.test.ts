@@ -16,7 +16,6 @@ import {
   startNode,
   uniqueId,
   type TestNode,
-  type TestSite,
 } from '../helpers/harness';
 
 type Created = { comment: Comment };

@@ -10,7 +10,7 @@ import { Connection, type ConnectionState } from './connection';
 import { UnavailableError } from './errors';
 import { LivePages } from './live-pages';
 import { Listeners } from './listeners';
-import type { Comment, CommentPage, CountsResponse, GuestTokenResponse } from './protocol';
+import type { Comment, CommentPage, CountsResponse, GuestTokenResponse, SiteSettings } from './protocol';
 import { createRest, seg, trimUrl, type Rest } from './rest';
 import { DEFAULT_TIMEOUT_MS, DEFAULT_TRANSPORTS } from './socket';
 
@@ -49,6 +49,8 @@ export interface ParleyClient {
   counts(pageIds: string[]): Promise<Record<string, number>>;
   /** Asks for a guest token (REST); does not set it — call `setToken` with it. */
   guestToken(name: string): Promise<GuestTokenResponse>;
+  /** The site's public settings: whether guests may post, the edit window, the depth cap (REST). */
+  settings(): Promise<SiteSettings>;
   /** Subscribes to an event; returns the unsubscribe function. */
   on<K extends keyof ClientEvents>(event: K, fn: ClientEvents[K]): () => void;
 }
@@ -170,6 +172,7 @@ export function createClient(options: ClientOptions): ParleyClient {
       return Object.assign({}, ...results.map((r) => r.counts)) as Record<string, number>;
     },
     guestToken: (name) => rest<GuestTokenResponse>('POST', `/sites/${seg(siteId)}/guest-token`, { body: { name } }),
+    settings: async () => (await rest<{ settings: SiteSettings }>('GET', `/sites/${seg(siteId)}/settings`)).settings,
     on: (event, fn) => listeners.on(event, fn),
   };
 }

@@ -202,3 +202,14 @@ export interface Site {
   createdAt: string;
   updatedAt: string;
 }
+
+/** What any reader may know about a site (`GET /sites/:siteId/settings`): no secret, no limits. */
+export interface SiteSettings {
+  siteId: string;
+  name: string;
+  guests: boolean;
+  moderation: ModerationMode;
+  editWindowSec: number;
+  maxDepth: number;
+  maxBodyChars: number;
+}

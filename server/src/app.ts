@@ -30,7 +30,7 @@ import { PagesRepository } from './modules/pages/pages.repository';
 import { RateLimitService } from './modules/rate-limit/rate-limit.service';
 import { SecretBox } from './modules/sites/secret-box';
 import { SitesRepository } from './modules/sites/sites.repository';
-import { sitesRouter } from './modules/sites/sites.routes';
+import { siteSettingsRouter, sitesRouter } from './modules/sites/sites.routes';
 import { SitesService } from './modules/sites/sites.service';
 import { attachBroadcast } from './realtime/broadcast';
 import { handshakeMiddleware } from './realtime/handshake';
@@ -124,6 +124,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use(express.json({ limit: '32kb', strict: true }));
   api.use(openApiRouter());
   api.use(sitesRouter(sites, deps.config.adminApiKey));
+  api.use(siteSettingsRouter(sites));
   api.use(authRouter(auth));
   if (deps.config.dev) api.use(devAuthRouter(auth));
   api.use(commentsRouter(comments));

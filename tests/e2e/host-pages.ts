@@ -16,12 +16,15 @@ const HOSTILE_CSS = `* { color: red !important; font-size: 3px !important; }
 button, textarea, form, p, a { display: none !important; }
 #parley { border: 0; }`;
 
-function page(parley: string, pageId: string, opts: { css?: boolean; twice?: boolean } = {}): string {
-  const tag = `<script src="${parley}/embed.js" data-site="demo" data-page="${pageId}" async></script>`;
+function page(parley: string, pageId: string, opts: { css?: boolean; twice?: boolean; site?: string } = {}): string {
+  const tag = `<script src="${parley}/embed.js" data-site="${opts.site ?? 'demo'}" data-page="${pageId}" async></script>`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host ${pageId}</title>
 ${opts.css ? '<link rel="stylesheet" href="/hostile.css">' : ''}</head>
 <body><h1>A host article</h1><p>Some text of the host page.</p><div id="parley"></div>${tag}${opts.twice ? tag : ''}</body></html>`;
 }
+
+/** A site without guests that `/members.html` embeds (the test creates it). */
+export const MEMBERS_SITE = 'members-only';
 
 /** Starts the host site; `parley` is the Parley server's origin. */
 export async function startHostSite(parley: string): Promise<HostSite> {
@@ -32,6 +35,7 @@ export async function startHostSite(parley: string): Promise<HostSite> {
     '/plain.html': { body: page(parley, '/e2e/plain'), type: 'text/html' },
     '/keyboard.html': { body: page(parley, '/e2e/keyboard'), type: 'text/html', csp: true },
     '/twice.html': { body: page(parley, '/e2e/twice', { twice: true }), type: 'text/html', csp: true },
+    '/members.html': { body: page(parley, '/e2e/members', { site: MEMBERS_SITE }), type: 'text/html', csp: true },
     '/hostile.css': { body: HOSTILE_CSS, type: 'text/css' },
   };
   const server = http.createServer((req, res) => {

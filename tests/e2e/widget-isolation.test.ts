@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { until, type TestNode } from '../helpers/harness';
+import { createSite, until, type TestNode } from '../helpers/harness';
 import {
   closePage,
   launchBrowser,
@@ -18,7 +18,7 @@ import {
   widgetReady,
   type WatchedPage,
 } from './browser';
-import { startHostSite, type HostSite } from './host-pages';
+import { MEMBERS_SITE, startHostSite, type HostSite } from './host-pages';
 
 jest.setTimeout(45_000);
 
@@ -247,4 +247,14 @@ test('when a post is refused, then it stays marked as not sent and Retry sends i
   } finally {
     await limits(100);
   }
+});
+
+test('when the site does not allow guests, then an anonymous reader sees a sign-in notice instead of the form', async () => {
+  await createSite(node, { siteId: MEMBERS_SITE, guests: false });
+  const { page, violations } = await visit(`${host.url}/members.html`);
+  const notice = page.locator('#parley p.notice');
+  await notice.waitFor({ state: 'visible' });
+  expect(await notice.textContent()).toBe('Sign in to join the conversation.');
+  expect(await page.locator('#parley textarea').count()).toBe(0);
+  expect(violations).toEqual([]);
 });

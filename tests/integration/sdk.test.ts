@@ -138,6 +138,13 @@ describe('SDK reader client against a real node', () => {
     expect(await author.counts([])).toEqual({});
   });
 
+  test('when a client asks for the site settings, then it learns whether guests may post and the edit window', async () => {
+    const client = sdkClient(node, site, reader());
+    const settings = await client.settings();
+    expect(settings).toMatchObject({ siteId: site.siteId, editWindowSec: 900, maxDepth: 3, maxBodyChars: 5000 });
+    expect(typeof settings.guests).toBe('boolean');
+  });
+
   test('when a guest asks for a guest token and sets it, then it can post as a guest', async () => {
     const P = page();
     const client = await joined(P);

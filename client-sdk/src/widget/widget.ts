@@ -63,6 +63,7 @@ export class Widget {
   sort: SortOrder;
   locked = false;
   guestsOff = false;
+  editWindowSec: number;
   total = 0;
   dead = false;
   private readonly countEl = h('h2', { class: 'count' });
@@ -84,6 +85,7 @@ export class Widget {
     this.texts = textsFor(o.lang, o.texts);
     this.lang = o.lang ?? 'en';
     this.sort = o.sort ?? 'newest';
+    this.editWindowSec = o.editWindowSec ?? 900;
     this.token = o.token ?? loadGuestToken(o.site);
     this.viewer = viewerOf(this.token);
     if (!this.viewer) this.token = null;
@@ -132,7 +134,7 @@ export class Widget {
       lang: this.lang,
       viewer: this.viewer,
       locked: this.locked,
-      editWindowSec: this.o.editWindowSec ?? 900,
+      editWindowSec: this.editWindowSec,
     };
   }
 
@@ -141,6 +143,22 @@ export class Widget {
     this.subscribe();
     void this.join();
     void this.load();
+    void this.loadSettings();
+  }
+
+  /** Learns whether guests may post and how long edits are allowed, so the form says so up front. */
+  private async loadSettings(): Promise<void> {
+    try {
+      const settings = await this.client.settings();
+      if (this.dead) return;
+      this.editWindowSec = this.o.editWindowSec ?? settings.editWindowSec;
+      if (!settings.guests && !this.guestsOff) {
+        this.guestsOff = true;
+        this.renderForm();
+      }
+    } catch {
+      // Without settings the widget keeps its defaults; the server still enforces every rule.
+    }
   }
 
   private async join(): Promise<void> {

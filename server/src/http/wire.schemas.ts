@@ -81,3 +81,16 @@ export const auditResponse = z.object({
   ),
   nextCursor: z.string().nullable(),
 });
+
+/** `GET /sites/:siteId/settings`. */
+export const settingsResponse = z.object({
+  settings: z.object({
+    siteId: z.string(),
+    name: z.string(),
+    guests: z.boolean(),
+    moderation: z.enum(['post', 'pre', 'first']),
+    editWindowSec: z.number().int(),
+    maxDepth: z.number().int(),
+    maxBodyChars: z.number().int(),
+  }),
+});

@@ -1,4 +1,4 @@
-import type { Site } from '../../../../client-sdk/src/protocol';
+import type { Site, SiteSettings } from '../../../../client-sdk/src/protocol';
 import { DEFAULT_LIMITS } from '../rate-limit/limits';
 import type { SiteDoc } from './site.model';
 
@@ -39,5 +39,18 @@ export function toPublicSite(site: SiteRecord): Site {
     blockedWords: site.blockedWords,
     createdAt: new Date(site.createdAt).toISOString(),
     updatedAt: new Date(site.updatedAt).toISOString(),
+  };
+}
+
+/** The public view of a site that the widget needs before a reader acts (guests allowed, edit window…). */
+export function toSiteSettings(site: SiteRecord, maxBodyChars: number): SiteSettings {
+  return {
+    siteId: site.siteId,
+    name: site.name,
+    guests: site.guests,
+    moderation: site.moderation,
+    editWindowSec: site.editWindowSec,
+    maxDepth: site.maxDepth,
+    maxBodyChars,
   };
 }

@@ -2,7 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { requireAdminKey } from '../../http/admin-auth';
 import { parse } from '../../http/validate';
-import { toPublicSite } from './sites.mapper';
+import { MAX_BODY_CHARS } from '../comments/comments.schemas';
+import { toPublicSite, toSiteSettings } from './sites.mapper';
 import { createSiteSchema, siteIdSchema, updateSiteSchema } from './sites.schemas';
 import type { SitesService } from './sites.service';
 
@@ -39,5 +40,17 @@ export function sitesRouter(sites: SitesService, adminApiKey: string | null): Ro
     res.status(204).end();
   });
 
+  return r;
+}
+
+/** `GET /sites/:siteId/settings`: the public settings the widget needs (anyone; short cache). */
+export function siteSettingsRouter(sites: SitesService): Router {
+  const r = Router();
+  r.get('/sites/:siteId/settings', async (req, res) => {
+    const { siteId } = parse(params, req.params);
+    const site = await sites.get(siteId);
+    res.setHeader('Cache-Control', 'public, max-age=60');
+    res.json({ settings: toSiteSettings(site, MAX_BODY_CHARS) });
+  });
   return r;
 }

@@ -1,6 +1,9 @@
 import { CommentsRepository, listingQuery, type ListQuery } from '../../server/src/modules/comments/comments.repository';
 import { closeSockets, createSite, postComment, signToken, startNode, type TestNode } from '../helpers/harness';
 
+/** The parts of an explain answer the tests read: MongoDB's queryPlanner or FerretDB's Plan and pushdown flag. */
+type Explain = { queryPlanner: { winningPlan?: Record<string, unknown>; Plan?: string[] }; filterPushdown?: boolean };
+
 type Keys = Record<string, number>;
 type IndexInfo = { name: string; key: Keys; unique?: boolean };
 
@@ -67,7 +70,7 @@ describe('comments: indexes behind the queries', () => {
       const expected = q.sort === 'top' ? 'thread_by_likes' : 'thread_by_id';
       // Store-independent: the equality prefix and the sort line up with a declared index.
       expect({ sort: q.sort, index: indexServing(filter as Record<string, unknown>, sort, indexes) }).toEqual({ sort: q.sort, index: expected });
-      const explain = (await repo.Comment.find(filter).sort(sort).limit(q.limit + 1).explain('queryPlanner')) as Record<string, any>;
+      const explain = (await repo.Comment.find(filter).sort(sort).limit(q.limit + 1).explain('queryPlanner')) as unknown as Explain;
       const winning = explain.queryPlanner?.winningPlan as Record<string, unknown> | undefined;
       if (winning) {
         // Real MongoDB: the winning plan scans the index and never the collection.
@@ -88,7 +91,7 @@ describe('comments: indexes behind the queries', () => {
     const site = await createSite(node);
     const id = (await postComment(node, site, 'p', signToken(site), 'by id')).body.comment.id as string;
     const repo = new CommentsRepository(node.mongo);
-    const explain = (await repo.Comment.find({ _id: id }).explain('queryPlanner')) as Record<string, any>;
+    const explain = (await repo.Comment.find({ _id: id }).explain('queryPlanner')) as unknown as Explain;
     if (explain.queryPlanner?.winningPlan) expect(JSON.stringify(explain.queryPlanner.winningPlan)).toMatch(/IDHACK|EXPRESS_IXSCAN|IXSCAN/);
     else expect(explain.filterPushdown).toBe(true);
   });

@@ -51,7 +51,7 @@
   });
 
   var saved = null;
-  try { saved = JSON.parse(sessionStorage.getItem(KEY) || 'null'); } catch (e) { saved = null; }
+  try { saved = JSON.parse(sessionStorage.getItem(KEY) || 'null'); } catch { saved = null; }
   if (saved && saved.token) {
     whenParley(function (p) { p.setToken(saved.token); });
     describe(saved.role);

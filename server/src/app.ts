@@ -61,6 +61,34 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** Tracks the promises of service calls made from socket handlers, so shutdown can wait for them. */
+class InFlight {
+  private readonly pending = new Set<Promise<unknown>>();
+
+  /** A view of `service` whose async methods are tracked until they settle. */
+  track<T extends object>(service: T): T {
+    return new Proxy(service, {
+      get: (target, prop) => {
+        const value = Reflect.get(target, prop, target) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+          if (result instanceof Promise) {
+            this.pending.add(result);
+            result.then(() => this.pending.delete(result), () => this.pending.delete(result));
+          }
+          return result;
+        };
+      },
+    });
+  }
+
+  /** Resolves once every tracked call has settled. */
+  async drain(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+  }
+}
+
 /** The composition root: builds Express, the HTTP server and Socket.IO. Never reads the environment or listens. */
 export async function createApp(deps: AppDeps): Promise<App> {
   const { logger, mongo, redis } = deps;
@@ -150,6 +178,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const handshakeDeps = { sites, auth, rateLimits, anyOrigin: deps.config.dev, trustProxy: app.get('trust proxy fn') as (a: string, i: number) => boolean };
   io.use(handshakeMiddleware(handshakeDeps, { requireModerator: false }));
   admin.use(handshakeMiddleware(handshakeDeps, { requireModerator: true }));
+  const socketWrites = new InFlight();
   const socketLog = (id: string, userId: string | undefined) => logger.child({ socketId: id, userId });
   io.on('connection', (socket) => {
     metrics.sockets.inc({ namespace: '/' });
@@ -159,26 +188,36 @@ export async function createApp(deps: AppDeps): Promise<App> {
       void socket.join(rooms.site(siteId));
       if (principal) void socket.join(rooms.user(siteId, principal.userId));
     } else for (const pageId of socket.data.pages) presence.join(siteId, pageId);
-    registerReaderHandlers(socket, { comments, presence, logger: socketLog(socket.id, principal?.userId) });
+    registerReaderHandlers(socket, { comments: socketWrites.track(comments), presence, logger: socketLog(socket.id, principal?.userId) });
   });
   admin.on('connection', (socket) => {
     metrics.sockets.inc({ namespace: '/admin' });
     socket.on('disconnect', () => metrics.sockets.dec({ namespace: '/admin' }));
     void socket.join(rooms.moderators(socket.data.siteId));
-    registerModeratorHandlers(socket, { moderation, logger: socketLog(socket.id, socket.data.principal?.userId) });
+    registerModeratorHandlers(socket, { moderation: socketWrites.track(moderation), logger: socketLog(socket.id, socket.data.principal?.userId) });
   });
-  io.on('site:changed', (siteId) => sites.forget(siteId));
-  const detachBroadcast = attachBroadcast(io, admin, events, metrics);
+  // "Something about this site changed on another node": its settings, bans or page locks.
+  io.on('site:changed', (siteId) => {
+    sites.forget(siteId);
+    modRepo.forgetBans(siteId);
+    comments.forgetSite(siteId);
+  });
+  const detachBroadcast = attachBroadcast(io, admin, events, metrics, { clustered: redis !== null });
 
   async function close(): Promise<void> {
     state.shuttingDown = true;
+    // Stop accepting and send every socket away first: clients reconnect to another node behind
+    // the balancer and recover their session there. Requests already running keep going.
+    const idle = setInterval(() => httpServer.closeIdleConnections(), 50);
+    const hard = setTimeout(() => httpServer.closeAllConnections(), 8000);
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+    clearInterval(idle);
+    clearTimeout(hard);
+    // Socket writes already under way finish (and their events still reach the other nodes)
+    // before the caller closes the database.
+    await socketWrites.drain();
     detachBroadcast();
     await presence.close();
-    // Closing the engine disconnects every socket; clients reconnect (to another node behind the balancer).
-    await new Promise<void>((resolve) => {
-      io.close(() => resolve());
-      httpServer.closeIdleConnections();
-    });
     closeAdapter();
   }
 

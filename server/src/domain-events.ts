@@ -9,6 +9,8 @@ export interface DomainEventMap {
   'comment.deleted': { comment: CommentRecord; previousStatus: CommentRecord['status'] };
   'flag.created': { comment: CommentRecord; flag: FlagPayload };
   'page.locked': { siteId: string; pageId: string; locked: boolean };
+  /** A ban or unban: nodes drop what they cached of the site's moderation state. */
+  'moderation.changed': { siteId: string };
   'site.changed': { siteId: string };
   'site.deleted': { siteId: string };
 }

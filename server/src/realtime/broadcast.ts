@@ -12,7 +12,13 @@ import { rooms } from './rooms';
  * Room payloads are the same for every reader (no `viewer`), so Socket.IO
  * encodes each of them once per room, not once per reader.
  */
-export function attachBroadcast(io: ParleyServer, admin: AdminNamespace, events: DomainEvents, metrics: Metrics): () => void {
+export function attachBroadcast(
+  io: ParleyServer,
+  admin: AdminNamespace,
+  events: DomainEvents,
+  metrics: Metrics,
+  opts = { clustered: true },
+): () => void {
   const readers = io.of('/');
   const count = (event: string) => metrics.broadcasts.inc({ event });
   const pageRoom = (c: CommentRecord) => readers.to(rooms.page(c.siteId, c.pageId));
@@ -25,6 +31,9 @@ export function attachBroadcast(io: ParleyServer, admin: AdminNamespace, events:
     <T>(fn: (payload: T) => void) =>
     (payload: T) =>
       void setImmediate(fn, payload);
+
+  // Without Redis there are no other nodes (and the in-memory adapter only warns on server-side emits).
+  const tellOtherNodes = (siteId: string) => void (opts.clustered && io.serverSideEmit('site:changed', siteId));
 
   const offs = [
     events.on(
@@ -72,14 +81,18 @@ export function attachBroadcast(io: ParleyServer, admin: AdminNamespace, events:
     events.on(
       'page.locked',
       later(({ siteId, pageId, locked }) => {
+        // Other nodes drop their cached page states, so their next write checks the new lock.
+        tellOtherNodes(siteId);
         readers.to(rooms.page(siteId, pageId)).emit('page:locked', { pageId, locked });
         mods(siteId).emit('page:locked', { pageId, locked });
         count('page:locked');
       }),
     ),
-    events.on('site.changed', ({ siteId }) => io.serverSideEmit('site:changed', siteId)),
+    events.on('site.changed', ({ siteId }) => tellOtherNodes(siteId)),
+    // Other nodes drop their cached bans (and page states) of the site; a lost notice is bounded by their 1 s expiry.
+    events.on('moderation.changed', ({ siteId }) => tellOtherNodes(siteId)),
     events.on('site.deleted', ({ siteId }) => {
-      io.serverSideEmit('site:changed', siteId);
+      tellOtherNodes(siteId);
       readers.in(rooms.site(siteId)).disconnectSockets(true);
       admin.in(rooms.moderators(siteId)).disconnectSockets(true);
     }),

@@ -15,6 +15,7 @@ import { decodeCursor, encodeCursor } from './cursor';
 import type { CommentRecord, CommentsRepository, ListAudience } from './comments.repository';
 import { toPublicComment } from './comments.mapper';
 import { ListingCache } from './listing-cache';
+import { PageStateCache, type PageState } from './page-state-cache';
 import { renderBody } from './render';
 import type { ListInput, PostInput } from './comments.schemas';
 
@@ -44,33 +45,36 @@ export interface PostResult {
 
 /** The comment use cases, shared by REST and Socket.IO so the two cannot drift. */
 export class CommentsService {
-  private readonly summaries = new Map<string, { at: number; value: { total: number; locked: boolean } }>();
   private readonly listings = new ListingCache();
+  private readonly pageStates: PageStateCache;
   constructor(private readonly deps: CommentsDeps) {
     const forget = ({ comment: c }: { comment: CommentRecord }) => this.listings.invalidate(c.siteId, c.pageId);
     deps.events.on('comment.created', forget);
     deps.events.on('comment.updated', forget);
     deps.events.on('comment.deleted', forget);
+    this.pageStates = new PageStateCache(async (siteId, pageId) => {
+      const page = await deps.pages.get(siteId, pageId);
+      return { total: Math.max(0, page.visibleCount), locked: page.locked };
+    });
   }
 
   /**
-   * Visible count and lock state of a page, cached for a second on this node:
-   * joins arrive in thousands when an article is published.
+   * Visible count and lock state of a page, cached on this node (see
+   * PageStateCache): joins arrive in thousands when an article is published,
+   * and every write checks the lock.
    */
-  async pageSummary(siteId: string, pageId: string): Promise<{ total: number; locked: boolean }> {
-    const key = `${siteId}\u0000${pageId}`;
-    const hit = this.summaries.get(key);
-    if (hit && Date.now() - hit.at < 1000) return hit.value;
-    const page = await this.deps.pages.get(siteId, pageId);
-    const value = { total: Math.max(0, page.visibleCount), locked: page.locked };
-    this.summaries.set(key, { at: Date.now(), value });
-    if (this.summaries.size > 20_000) this.summaries.clear();
-    return value;
+  async pageSummary(siteId: string, pageId: string): Promise<PageState> {
+    return this.pageStates.get(siteId, pageId);
   }
 
-  /** Drops a page's cached summary after a change on this node. */
+  /** Drops a page's cached state after a change on this node. */
   forgetPage(siteId: string, pageId: string): void {
-    this.summaries.delete(`${siteId}\u0000${pageId}`);
+    this.pageStates.forget(siteId, pageId);
+  }
+
+  /** Drops the cached states of a site's pages (a page was locked on another node). */
+  forgetSite(siteId: string): void {
+    this.pageStates.forgetSite(siteId);
   }
 
   private principal(site: SiteRecord, actor: Actor): Principal | null {
@@ -90,7 +94,7 @@ export class CommentsService {
   private async checkInput(site: SiteRecord, pageId: string, p: Principal, body: string, needTrust: boolean): Promise<CheckInput> {
     const moderator = isModerator(p);
     const [page, banned, trusted] = await Promise.all([
-      this.deps.pages.get(site.siteId, pageId),
+      this.pageSummary(site.siteId, pageId),
       moderator ? false : this.deps.moderation.isBanned(site.siteId, p.userId),
       needTrust && !moderator && site.moderation === 'first' ? this.deps.moderation.isTrusted(site.siteId, p.userId) : true,
     ]);
@@ -271,10 +275,15 @@ export class CommentsService {
 
   private async adjustCounts(c: CommentRecord, delta: number): Promise<void> {
     this.forgetPage(c.siteId, c.pageId);
-    await Promise.all([
-      this.deps.pages.addVisible(c.siteId, c.pageId, delta),
-      c.parentId ? this.deps.repo.increment(c.parentId, { replyCount: delta }) : Promise.resolve(),
-    ]);
+    try {
+      await Promise.all([
+        this.deps.pages.addVisible(c.siteId, c.pageId, delta),
+        c.parentId ? this.deps.repo.increment(c.parentId, { replyCount: delta }) : Promise.resolve(),
+      ]);
+    } finally {
+      // Again once written: a summary loaded while the counter was being written holds the old count.
+      this.forgetPage(c.siteId, c.pageId);
+    }
   }
 
   /** Sets or unsets the viewer's reaction; idempotent. */

@@ -1,4 +1,5 @@
 import { Types, trusted, type Connection, type Model } from 'mongoose';
+import { BanCache } from './ban-cache';
 import { moderationModels, type AuditDoc, type BanDoc, type TrustDoc } from './moderation.models';
 
 /** An audit entry as the API shows it. */
@@ -17,8 +18,14 @@ export class ModerationRepository {
   private readonly Ban: Model<BanDoc>;
   private readonly Trust: Model<TrustDoc>;
   private readonly Audit: Model<AuditDoc>;
+  /** Posting checks bans on every comment; see BanCache for the consistency window. */
+  private readonly bans: BanCache;
   constructor(conn: Connection) {
     ({ Ban: this.Ban, Trust: this.Trust, Audit: this.Audit } = moderationModels(conn));
+    this.bans = new BanCache(async (siteId) => {
+      const docs = await this.Ban.find({ siteId }, { _id: 0, userId: 1, until: 1 }).lean<Pick<BanDoc, 'userId' | 'until'>[]>();
+      return new Map(docs.map((d) => [d.userId, d.until ?? null]));
+    });
   }
 
   /** Ensures collections and indexes exist. */
@@ -31,19 +38,31 @@ export class ModerationRepository {
 
   /** Whether a user is banned on a site right now. */
   async isBanned(siteId: string, userId: string, now = new Date()): Promise<boolean> {
-    const ban = await this.Ban.findOne({ siteId, userId }, { _id: 0, until: 1 }).lean<Pick<BanDoc, 'until'>>();
-    return Boolean(ban && (ban.until === null || ban.until > now));
+    return this.bans.isBanned(siteId, userId, now);
+  }
+
+  /** Drops this node's cached bans of a site (another node changed them). */
+  forgetBans(siteId: string): void {
+    this.bans.forget(siteId);
   }
 
   /** Bans (or re-bans with new terms) a user on a site. */
   async ban(b: Omit<BanDoc, 'createdAt'>): Promise<void> {
-    await this.Ban.updateOne({ siteId: b.siteId, userId: b.userId }, { $set: { ...b, createdAt: new Date() } }, { upsert: true });
+    try {
+      await this.Ban.updateOne({ siteId: b.siteId, userId: b.userId }, { $set: { ...b, createdAt: new Date() } }, { upsert: true });
+    } finally {
+      this.bans.forget(b.siteId);
+    }
   }
 
   /** Lifts a ban; false if there was none. */
   async unban(siteId: string, userId: string): Promise<boolean> {
-    const res = await this.Ban.deleteOne({ siteId, userId });
-    return res.deletedCount === 1;
+    try {
+      const res = await this.Ban.deleteOne({ siteId, userId });
+      return res.deletedCount === 1;
+    } finally {
+      this.bans.forget(siteId);
+    }
   }
 
   /** Whether a moderator has approved one of this user's comments on the site. */
@@ -83,5 +102,6 @@ export class ModerationRepository {
   /** Removes every ban, trust mark and audit entry of a site. */
   async purgeSite(siteId: string): Promise<void> {
     await Promise.all([this.Ban.deleteMany({ siteId }), this.Trust.deleteMany({ siteId }), this.Audit.deleteMany({ siteId })]);
+    this.bans.forget(siteId);
   }
 }

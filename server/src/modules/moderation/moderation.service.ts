@@ -82,12 +82,14 @@ export class ModerationService {
     const untilDate = until ? new Date(until) : null;
     if (untilDate && untilDate.getTime() <= Date.now()) throw errors.badRequest('until: must be in the future');
     await this.deps.repo.ban({ siteId: mod.siteId, userId, until: untilDate, reason: reason ?? null, by: mod.principal.userId });
+    this.deps.events.emit('moderation.changed', { siteId: mod.siteId });
     await this.audit(mod, 'user.ban', 'user', userId, reason);
   }
 
   /** Lifts a ban. */
   async unban(mod: Moderator, userId: string): Promise<void> {
     await this.deps.repo.unban(mod.siteId, userId);
+    this.deps.events.emit('moderation.changed', { siteId: mod.siteId });
     await this.audit(mod, 'user.unban', 'user', userId);
   }
 

@@ -112,7 +112,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     purgers: [(id) => pagesRepo.purgeSite(id), (id) => commentsRepo.purgeSite(id), (id) => modRepo.purgeSite(id)],
   });
   const auth = new AuthService({ sites, rateLimits, secretsKey: deps.secretsKey });
-  const comments = new CommentsService({ repo: commentsRepo, pages: pagesRepo, moderation: modRepo, sites, auth, rateLimits, events, metrics });
+  const comments = new CommentsService({ repo: commentsRepo, pages: pagesRepo, moderation: modRepo, sites, auth, rateLimits, events, metrics, logger });
   const moderation = new ModerationService({ comments, commentsRepo, repo: modRepo, pages: pagesRepo, events });
 
   const app = express();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Comment, CommentPage, CommentStatus, SortOrder } from '../../../../client-sdk/src/protocol';
 import { AppError, errors } from '../../errors';
 import type { DomainEvents } from '../../domain-events';
+import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type { AuthService } from '../auth/auth.service';
 import { isModerator, type Principal } from '../auth/principal';
@@ -35,6 +36,8 @@ export interface CommentsDeps {
   rateLimits: RateLimitService;
   events: DomainEvents;
   metrics: Metrics;
+  /** Where a failed counter update is reported (it no longer fails the post that caused it). */
+  logger?: Logger;
 }
 
 /** Result of a post: the comment and how to answer (201 new, 202 held, 200 replay). */
@@ -47,6 +50,8 @@ export interface PostResult {
 export class CommentsService {
   private readonly listings = new ListingCache();
   private readonly pageStates: PageStateCache;
+  /** Counter writes still running, per page: totals read on this node wait for them (read your own writes). */
+  private readonly countWrites = new Map<string, Promise<void>>();
   constructor(private readonly deps: CommentsDeps) {
     const forget = ({ comment: c }: { comment: CommentRecord }) => this.listings.invalidate(c.siteId, c.pageId);
     deps.events.on('comment.created', forget);
@@ -64,7 +69,14 @@ export class CommentsService {
    * and every write checks the lock.
    */
   async pageSummary(siteId: string, pageId: string): Promise<PageState> {
+    await this.countsSettled(siteId, pageId);
     return this.pageStates.get(siteId, pageId);
+  }
+
+  /** Resolves once this node's pending counter writes of a page are done (at once when there are none). */
+  private async countsSettled(siteId: string, pageId: string): Promise<void> {
+    const pending = this.countWrites.get(`${siteId}\u0000${pageId}`);
+    if (pending) await pending;
   }
 
   /** Drops a page's cached state after a change on this node. */
@@ -127,10 +139,12 @@ export class CommentsService {
     const after = input.cursor ? decodeCursor(input.cursor, sort) : null;
     let total: number;
     if (input.parentId) {
+      await this.countsSettled(siteId, pageId);
       const parent = await this.deps.repo.find(input.parentId);
       if (!parent || parent.siteId !== siteId || parent.pageId !== pageId) throw errors.notFound('parent comment');
       total = parent.replyCount;
     } else {
+      await this.countsSettled(siteId, pageId);
       total = (await this.deps.pages.get(siteId, pageId)).visibleCount;
     }
     const { items, more } = await this.deps.repo.list({ siteId, pageId, parentId: input.parentId ?? null, sort, limit: input.limit, after, audience });
@@ -205,9 +219,14 @@ export class CommentsService {
         createdAt: new Date(),
         modReason: verdict.kind === 'hold' ? verdict.reason : null,
       });
-      if (status === 'visible') await this.adjustCounts(comment, +1);
       this.deps.metrics.commentsCreated.inc({ status });
+      // Fan-out and the acknowledgement do not wait for the counters: they are derived data, and
+      // totals read on this node wait for them (countsSettled); another node may lag by one write.
       this.deps.events.emit('comment.created', { comment });
+      if (status === 'visible')
+        this.trackCounts(comment, +1).catch((err: unknown) =>
+          this.deps.logger?.error({ err, commentId: comment.id }, 'counter update after a post failed; the page total is off by one'),
+        );
       return { comment: this.forViewer(comment, p, []), httpStatus: status === 'visible' ? 201 : 202 };
     } catch (err) {
       if ((err as { code?: number }).code === 11000) {
@@ -267,10 +286,22 @@ export class CommentsService {
     if (!updated) throw errors.conflict('the comment changed meanwhile; reload and try again');
     const was = comment.status === 'visible';
     const is = updated.status === 'visible';
-    if (was !== is) await this.adjustCounts(updated, is ? +1 : -1);
+    if (was !== is) await this.trackCounts(updated, is ? +1 : -1);
     if (updated.status === 'deleted' && comment.status !== 'deleted') this.deps.events.emit('comment.deleted', { comment: updated, previousStatus: comment.status });
     else this.deps.events.emit('comment.updated', { comment: updated, previousStatus: comment.status });
     return updated;
+  }
+
+  /** Adjusts the counters and remembers the write as pending for its page until it is done. */
+  private trackCounts(c: CommentRecord, delta: number): Promise<void> {
+    const key = `${c.siteId}\u0000${c.pageId}`;
+    const write = this.adjustCounts(c, delta);
+    const before = this.countWrites.get(key);
+    const settled: Promise<void> = Promise.allSettled(before ? [before, write] : [write]).then(() => {
+      if (this.countWrites.get(key) === settled) this.countWrites.delete(key);
+    });
+    this.countWrites.set(key, settled);
+    return write;
   }
 
   private async adjustCounts(c: CommentRecord, delta: number): Promise<void> {
@@ -325,6 +356,8 @@ export class CommentsService {
   /** Visible comment counts of up to 100 pages. */
   async counts(siteId: string, pageIds: string[]): Promise<Record<string, number>> {
     await this.deps.sites.get(siteId);
-    return this.deps.pages.counts(siteId, [...new Set(pageIds)]);
+    const unique = [...new Set(pageIds)];
+    await Promise.all(unique.map((pageId) => this.countsSettled(siteId, pageId)));
+    return this.deps.pages.counts(siteId, unique);
   }
 }

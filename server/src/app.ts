@@ -37,6 +37,7 @@ import { handshakeMiddleware } from './realtime/handshake';
 import { createIo, type AdminNamespace, type ParleyServer } from './realtime/io';
 import { Presence } from './realtime/presence';
 import { rooms } from './realtime/rooms';
+import { batchSocketWrites } from './realtime/write-batching';
 
 /** Everything the app needs from outside; `main.ts` builds it from config, tests build their own. */
 export interface AppDeps {
@@ -167,6 +168,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const httpServer = http.createServer({ maxHeaderSize: 32 * 1024 }, app);
   httpServer.keepAliveTimeout = 65_000;
   const { io, closeAdapter } = createIo(httpServer, { redis, keyPrefix });
+  batchSocketWrites(io);
   const admin = io.of('/admin') as unknown as AdminNamespace;
   const presence = new Presence({
     redis,

@@ -4,6 +4,9 @@ import mongoose, { type Connection } from 'mongoose';
 // `{ $gt: '' }` smuggled into a filter into a literal match.
 mongoose.set('sanitizeFilter', true);
 mongoose.set('strictQuery', true);
+// Mongoose otherwise formats a stack trace on every query it runs (to report a query executed
+// twice); with source maps on, that formatting was ~3 % of the post path's CPU in a profile.
+mongoose.set('skipOriginalStackTraces', true);
 
 /** Options of {@link connectMongo}. */
 export interface MongoOptions {

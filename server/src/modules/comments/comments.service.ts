@@ -50,6 +50,8 @@ export interface PostResult {
 export class CommentsService {
   private readonly listings = new ListingCache();
   private readonly pageStates: PageStateCache;
+  /** The same states for the lock check of writes, apart so that counter changes (every post) do not drop them. */
+  private readonly locks: PageStateCache;
   /** Counter writes still running, per page: totals read on this node wait for them (read your own writes). */
   private readonly countWrites = new Map<string, Promise<void>>();
   constructor(private readonly deps: CommentsDeps) {
@@ -57,10 +59,12 @@ export class CommentsService {
     deps.events.on('comment.created', forget);
     deps.events.on('comment.updated', forget);
     deps.events.on('comment.deleted', forget);
-    this.pageStates = new PageStateCache(async (siteId, pageId) => {
+    const loadState = async (siteId: string, pageId: string): Promise<PageState> => {
       const page = await deps.pages.get(siteId, pageId);
       return { total: Math.max(0, page.visibleCount), locked: page.locked };
-    });
+    };
+    this.pageStates = new PageStateCache(loadState);
+    this.locks = new PageStateCache(loadState);
   }
 
   /**
@@ -79,14 +83,16 @@ export class CommentsService {
     if (pending) await pending;
   }
 
-  /** Drops a page's cached state after a change on this node. */
+  /** Drops a page's cached state after a lock change on this node. */
   forgetPage(siteId: string, pageId: string): void {
     this.pageStates.forget(siteId, pageId);
+    this.locks.forget(siteId, pageId);
   }
 
   /** Drops the cached states of a site's pages (a page was locked on another node). */
   forgetSite(siteId: string): void {
     this.pageStates.forgetSite(siteId);
+    this.locks.forgetSite(siteId);
   }
 
   private principal(site: SiteRecord, actor: Actor): Principal | null {
@@ -106,7 +112,7 @@ export class CommentsService {
   private async checkInput(site: SiteRecord, pageId: string, p: Principal, body: string, needTrust: boolean): Promise<CheckInput> {
     const moderator = isModerator(p);
     const [page, banned, trusted] = await Promise.all([
-      this.pageSummary(site.siteId, pageId),
+      this.locks.get(site.siteId, pageId),
       moderator ? false : this.deps.moderation.isBanned(site.siteId, p.userId),
       needTrust && !moderator && site.moderation === 'first' ? this.deps.moderation.isTrusted(site.siteId, p.userId) : true,
     ]);
@@ -305,7 +311,7 @@ export class CommentsService {
   }
 
   private async adjustCounts(c: CommentRecord, delta: number): Promise<void> {
-    this.forgetPage(c.siteId, c.pageId);
+    this.pageStates.forget(c.siteId, c.pageId);
     try {
       await Promise.all([
         this.deps.pages.addVisible(c.siteId, c.pageId, delta),
@@ -313,7 +319,7 @@ export class CommentsService {
       ]);
     } finally {
       // Again once written: a summary loaded while the counter was being written holds the old count.
-      this.forgetPage(c.siteId, c.pageId);
+      this.pageStates.forget(c.siteId, c.pageId);
     }
   }
 

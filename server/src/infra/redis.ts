@@ -86,3 +86,29 @@ export async function pingRedis(client: Redis, timeoutMs = 1000): Promise<boolea
     return false;
   }
 }
+
+/**
+ * The client the Socket.IO adapter publishes with: its own connection, so
+ * that during a Redis outage (once it has been ready) it fails commands at
+ * once instead of queueing them — the adapter then still delivers each event
+ * to this node's sockets immediately (single-node events keep flowing) while
+ * cross-node delivery pauses. The adapter also fires some commands without
+ * awaiting them (session saves on disconnect, server-side emits); their
+ * failures are marked handled so an outage never raises an unhandled rejection.
+ */
+export function adapterPublisher(client: Redis): Redis {
+  const pub = client.duplicate();
+  pub.on('error', () => undefined);
+  pub.once('ready', () => {
+    pub.options.enableOfflineQueue = false;
+  });
+  for (const name of ['publish', 'set'] as const) {
+    const send = pub[name].bind(pub) as (...args: unknown[]) => Promise<unknown>;
+    (pub as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      const pending = send(...args);
+      pending.catch(() => undefined);
+      return pending;
+    };
+  }
+  return pub;
+}

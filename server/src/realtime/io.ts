@@ -9,6 +9,7 @@ import type {
   ClientToServerEvents,
   ServerToClientEvents,
 } from '../../../client-sdk/src/protocol';
+import { adapterPublisher } from '../infra/redis';
 import type { Principal } from '../modules/auth/principal';
 
 /** Per-socket state, set by the handshake middleware (and restored by connection-state recovery). */
@@ -51,10 +52,13 @@ export function createIo(httpServer: HttpServer, opts: IoOptions): { io: ParleyS
   // The adapter duplicates the client for its blocking stream reads and pub/sub;
   // keep hold of those connections so shutdown can close them at once.
   const duplicates: Redis[] = [];
-  if (opts.redis) {
-    const original = opts.redis.duplicate.bind(opts.redis);
-    opts.redis.duplicate = (override) => {
-      const dup = original(override);
+  const pub = opts.redis ? adapterPublisher(opts.redis) : null;
+  if (pub) {
+    duplicates.push(pub);
+    const original = pub.duplicate.bind(pub);
+    // Readers block on XREAD and SUBSCRIBE: they must wait in the offline queue across an outage, not spin.
+    pub.duplicate = (override) => {
+      const dup = original({ ...override, enableOfflineQueue: true });
       dup.on('error', () => undefined);
       // The adapter fires SUBSCRIBE without awaiting it; if the node closes before Redis
       // answered, that promise rejects with "Connection is closed" — mark it handled.
@@ -76,9 +80,9 @@ export function createIo(httpServer: HttpServer, opts: IoOptions): { io: ParleyS
     // Origins are checked per site by the handshake middleware; this only lets the polling transport answer.
     cors: { origin: true, credentials: false },
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: true },
-    ...(opts.redis
+    ...(pub
       ? {
-          adapter: createAdapter(opts.redis, {
+          adapter: createAdapter(pub, {
             streamName: `${opts.keyPrefix}socket.io`,
             channelPrefix: `${opts.keyPrefix}socket.io`,
             sessionKeyPrefix: `${opts.keyPrefix}sio:session:`,

@@ -3,7 +3,8 @@
  * Parley and a plain Socket.IO relay measured alternately in the same run.
  * Options: --only A,C  --duration 10  --small (≤ 50 readers × 10/s × 5 s, a
  * smoke test)  --readers N --rate R --nodes 1|2 --post socket|rest --pages P
- * (one custom scenario)  --prof (Parley nodes write CPU profiles to artifacts/prof).
+ * (one custom scenario)  --prof (Parley nodes and baseline relays write CPU
+ * profiles to artifacts/prof/parley and artifacts/prof/baseline).
  */
 import path from 'node:path';
 import { REPO_ROOT } from '../server/src/paths';
@@ -202,7 +203,8 @@ async function main(): Promise<void> {
       readers: Math.min(s.readers, s.pages > 1 ? 200 : 50),
       rate: Math.min(s.rate, 10),
     }));
-  const prof = opts.has('prof') ? ['--cpu-prof', `--cpu-prof-dir=${path.join(REPO_ROOT, 'artifacts', 'prof')}`] : [];
+  const prof = (side: string) =>
+    opts.has('prof') ? ['--cpu-prof', `--cpu-prof-dir=${path.join(REPO_ROOT, 'artifacts', 'prof', side)}`] : [];
 
   const report = new Report();
   report.out(
@@ -216,8 +218,11 @@ async function main(): Promise<void> {
     for (const nodes of [1, 2] as const) {
       const group = scenarios.filter((s) => s.nodes === nodes);
       if (!group.length) continue;
-      const parley = await startParley(infra, nodes, { nodeArgs: prof });
-      const baseline = await startBaseline(nodes, nodes === 2 ? { redisUrl: infra.redisUrl } : {});
+      const parley = await startParley(infra, nodes, { nodeArgs: prof('parley') });
+      const baseline = await startBaseline(nodes, {
+        ...(nodes === 2 ? { redisUrl: infra.redisUrl } : {}),
+        nodeArgs: prof('baseline'),
+      });
       const sides: FanoutSide[] = [
         {
           name: 'Parley',

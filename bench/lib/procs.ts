@@ -44,6 +44,9 @@ export async function spawnNode(opts: SpawnOptions): Promise<ServerProc> {
   const keep = (d: Buffer) => (output = (output + d.toString('utf8')).slice(-8000));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
+  // BENCH_SERVER_LOG=DIR keeps each server's stderr in DIR/<name>.log (for ad-hoc timing logs).
+  if (process.env.BENCH_SERVER_LOG)
+    child.stderr!.pipe(fs.createWriteStream(path.join(process.env.BENCH_SERVER_LOG, `${opts.name}.log`)));
   const url = `http://127.0.0.1:${opts.port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {

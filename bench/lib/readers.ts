@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
+import { RawSocket } from './raw-socket';
 import { Samples } from './stats';
 
 /** Where and how readers connect. */
@@ -15,7 +16,8 @@ export interface ReaderTarget {
 
 /** Readers opened by {@link openReaders}, with what opening them cost. */
 export interface OpenedReaders {
-  sockets: Socket[];
+  /** Lightweight protocol-level readers (see raw-socket.ts), so the load generator stays cheap. */
+  sockets: RawSocket[];
   /** The reader number of each socket in `sockets` (failed readers leave no entry). */
   index: number[];
   handshake: Samples;
@@ -23,7 +25,7 @@ export interface OpenedReaders {
   failures: number;
 }
 
-/** Opens one socket (its own engine, websocket only) and resolves when connected, or rejects. */
+/** Opens one socket.io-client socket (its own engine, websocket only) and resolves when connected, or rejects; the poster uses it. */
 export function connectOne(url: string, auth: Record<string, unknown>, timeoutMs = 20_000): Promise<Socket> {
   const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth, timeout: timeoutMs });
   return new Promise((resolve, reject) => {
@@ -46,17 +48,19 @@ export async function openReaders(target: ReaderTarget, from: number, to: number
       const token = target.tokenOf?.(i);
       if (token) auth.token = token;
       const t0 = performance.now();
+      let s: RawSocket | null = null;
       try {
-        const s = await connectOne(target.urls[i % target.urls.length]!, auth);
+        s = await RawSocket.connect(target.urls[i % target.urls.length]!, auth);
         out.handshake.add(performance.now() - t0);
         if (target.pageOf) {
           const t1 = performance.now();
-          const ack = (await s.timeout(20_000).emitWithAck('page:join', { pageId: target.pageOf(i) })) as { ok: boolean };
+          const ack = (await s.emitWithAck('page:join', { pageId: target.pageOf(i) })) as { ok: boolean };
           if (!ack.ok) throw new Error(`page:join refused: ${JSON.stringify(ack)}`);
           out.joinAck.add(performance.now() - t1);
         }
         out.sockets[i - from] = s;
       } catch {
+        s?.close();
         out.failures++;
       }
     }
@@ -68,7 +72,7 @@ export async function openReaders(target: ReaderTarget, from: number, to: number
 }
 
 /** Closes sockets and gives the servers a moment to notice. */
-export async function closeReaders(sockets: Socket[]): Promise<void> {
+export async function closeReaders(sockets: { close(): void }[]): Promise<void> {
   for (const s of sockets) s.close();
   await new Promise((r) => setTimeout(r, 200));
 }

@@ -20,6 +20,8 @@ async function openStore(config: Config, logger: Logger): Promise<{ conn: Connec
     port: config.storePort,
     postgresUrl: config.storeBackend === 'postgresql' ? config.storePostgresUrl : null,
     progress: (line) => console.log(line),
+    // Our own child store died: exit so the supervisor restarts both together. (An external
+    // MONGODB_URI database is left to its operator: there we stay up, answer 503 and reconnect.)
     onExit: (code, signal) => {
       logger.fatal({ code, signal }, 'the embedded store exited unexpectedly; stopping');
       process.exit(1);

@@ -76,7 +76,10 @@ class InFlight {
           const result = (value as (...a: unknown[]) => unknown).apply(target, args);
           if (result instanceof Promise) {
             this.pending.add(result);
-            result.then(() => this.pending.delete(result), () => this.pending.delete(result));
+            result.then(
+              () => this.pending.delete(result),
+              () => this.pending.delete(result),
+            );
           }
           return result;
         };
@@ -113,7 +116,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
     purgers: [(id) => pagesRepo.purgeSite(id), (id) => commentsRepo.purgeSite(id), (id) => modRepo.purgeSite(id)],
   });
   const auth = new AuthService({ sites, rateLimits, secretsKey: deps.secretsKey });
-  const comments = new CommentsService({ repo: commentsRepo, pages: pagesRepo, moderation: modRepo, sites, auth, rateLimits, events, metrics, logger });
+  const comments = new CommentsService({
+    repo: commentsRepo,
+    pages: pagesRepo,
+    moderation: modRepo,
+    sites,
+    auth,
+    rateLimits,
+    events,
+    metrics,
+    logger,
+  });
   const moderation = new ModerationService({ comments, commentsRepo, repo: modRepo, pages: pagesRepo, events });
 
   const app = express();
@@ -134,13 +147,20 @@ export async function createApp(deps: AppDeps): Promise<App> {
   );
   app.use((req, res, next) => {
     const end = metrics.httpDuration.startTimer({ method: req.method });
-    res.on('finish', () => end({ route: (req.route?.path as string | undefined) ?? (res.statusCode === 404 ? 'unmatched' : req.baseUrl || req.path), status: res.statusCode }));
+    res.on('finish', () =>
+      end({
+        route: (req.route?.path as string | undefined) ?? (res.statusCode === 404 ? 'unmatched' : req.baseUrl || req.path),
+        status: res.statusCode,
+      }),
+    );
     next();
   });
   app.use(
     helmet({
       crossOriginResourcePolicy: { policy: 'cross-origin' },
-      contentSecurityPolicy: { directives: { 'connect-src': ["'self'", 'ws:', 'wss:'], 'img-src': ["'self'", 'https:', 'data:'] } },
+      contentSecurityPolicy: {
+        directives: { 'connect-src': ["'self'", 'ws:', 'wss:'], 'img-src': ["'self'", 'https:', 'data:'] },
+      },
     }),
   );
   const checks: ReadinessCheck[] = [{ name: 'mongodb', check: () => pingMongo(mongo) }];
@@ -177,7 +197,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger,
     publish: (siteId, pageId, readers) => io.to(rooms.page(siteId, pageId)).emit('page:presence', { pageId, readers }),
   });
-  const handshakeDeps = { sites, auth, rateLimits, anyOrigin: deps.config.dev, trustProxy: app.get('trust proxy fn') as (a: string, i: number) => boolean };
+  const handshakeDeps = {
+    sites,
+    auth,
+    rateLimits,
+    anyOrigin: deps.config.dev,
+    trustProxy: app.get('trust proxy fn') as (a: string, i: number) => boolean,
+  };
   io.use(handshakeMiddleware(handshakeDeps, { requireModerator: false }));
   admin.use(handshakeMiddleware(handshakeDeps, { requireModerator: true }));
   const socketWrites = new InFlight();
@@ -190,13 +216,20 @@ export async function createApp(deps: AppDeps): Promise<App> {
       void socket.join(rooms.site(siteId));
       if (principal) void socket.join(rooms.user(siteId, principal.userId));
     } else for (const pageId of socket.data.pages) presence.join(siteId, pageId);
-    registerReaderHandlers(socket, { comments: socketWrites.track(comments), presence, logger: socketLog(socket.id, principal?.userId) });
+    registerReaderHandlers(socket, {
+      comments: socketWrites.track(comments),
+      presence,
+      logger: socketLog(socket.id, principal?.userId),
+    });
   });
   admin.on('connection', (socket) => {
     metrics.sockets.inc({ namespace: '/admin' });
     socket.on('disconnect', () => metrics.sockets.dec({ namespace: '/admin' }));
     void socket.join(rooms.moderators(socket.data.siteId));
-    registerModeratorHandlers(socket, { moderation: socketWrites.track(moderation), logger: socketLog(socket.id, socket.data.principal?.userId) });
+    registerModeratorHandlers(socket, {
+      moderation: socketWrites.track(moderation),
+      logger: socketLog(socket.id, socket.data.principal?.userId),
+    });
   });
   // "Something about this site changed on another node": its settings, bans or page locks.
   io.on('site:changed', (siteId) => {

@@ -56,7 +56,15 @@ export const errors = {
 /** Whether an error means the database could not be reached (maps to 503). */
 export function isStoreUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  const names = ['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError', 'MongooseServerSelectionError', 'MongoTopologyClosedError', 'MongoPoolClearedError'];
+  const names = [
+    'MongoServerSelectionError',
+    'MongoNetworkError',
+    'MongoNetworkTimeoutError',
+    'MongoNotConnectedError',
+    'MongooseServerSelectionError',
+    'MongoTopologyClosedError',
+    'MongoPoolClearedError',
+  ];
   if (names.includes(err.name)) return true;
   // mongoose buffers operations while disconnected and fails them with this name
   return err.name === 'MongooseError' && /buffering timed out|Client must be connected/i.test(err.message);

@@ -47,17 +47,29 @@ async function main(): Promise<void> {
   const { conn, store } = await openStore(config, logger);
   const redis = await resolveRedis(config.redisUrl, logger);
   if (redis.source === 'memory') {
-    logger.warn('NO REDIS: running on the in-process fallback — rate limits and live events are SINGLE-NODE ONLY. Set REDIS_URL or start redis-server to scale out.');
+    logger.warn(
+      'NO REDIS: running on the in-process fallback — rate limits and live events are SINGLE-NODE ONLY. Set REDIS_URL or start redis-server to scale out.',
+    );
   } else logger.info({ source: redis.source }, 'redis connected');
 
   const secretsKey = resolveSecretsKey(config);
-  const app: App = await createApp({ config, logger, mongo: conn, redis: redis.client, secretsKey, nodeId: config.nodeId ?? undefined });
+  const app: App = await createApp({
+    config,
+    logger,
+    mongo: conn,
+    redis: redis.client,
+    secretsKey,
+    nodeId: config.nodeId ?? undefined,
+  });
   if (config.dev) await ensureDemoSite(app.services.sites, logger);
 
   await new Promise<void>((resolve) => app.httpServer.listen(config.port, config.host, resolve));
   const url = config.publicUrl ?? `http://localhost:${config.port}`;
   logger.info({ port: config.port, ms: Date.now() - started }, `Parley is ready at ${url}`);
-  if (config.dev) console.log(`\n  Parley is running: demo article ${url}/ (site id "${DEMO_SITE_ID}")  ·  moderation ${url}/moderate  ·  health ${url}/readyz\n`);
+  if (config.dev)
+    console.log(
+      `\n  Parley is running: demo article ${url}/ (site id "${DEMO_SITE_ID}")  ·  moderation ${url}/moderate  ·  health ${url}/readyz\n`,
+    );
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {

@@ -14,7 +14,9 @@ async function main(): Promise<void> {
       process.exit(1);
     },
   });
-  console.log(`Embedded store running (data in ${config.dataDir}/store). Give each node:\n\n  MONGODB_URI=${store.uri}parley\n\ne.g. MONGODB_URI=${store.uri}parley PORT=3001 npm start\nCtrl-C stops it.`);
+  console.log(
+    `Embedded store running (data in ${config.dataDir}/store). Give each node:\n\n  MONGODB_URI=${store.uri}parley\n\ne.g. MONGODB_URI=${store.uri}parley PORT=3001 npm start\nCtrl-C stops it.`,
+  );
   const stop = () => void store.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

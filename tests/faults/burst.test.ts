@@ -26,17 +26,27 @@ describe('back-pressure: a burst of 500 concurrent posts on two nodes', () => {
     // Limits raised for this site: 10 posts per user and 500 from one IP within the minute.
     const site = await createFaultSite(a.url);
     const received: string[][] = [];
-    const readers = await Promise.all([a, a, b, b].map(async (n) => {
-      const socket = await connectSocket<ReaderClient>(n.url, { siteId: site.siteId });
-      const bodies: string[] = [];
-      received.push(bodies);
-      socket.on('comment:created', ({ comment }: { comment: Comment }) => bodies.push(comment.id));
-      expect((await emitAck<{ ok: boolean }>(socket, 'page:join', { pageId: 'burst' })).ok).toBe(true);
-      return socket;
-    }));
+    const readers = await Promise.all(
+      [a, a, b, b].map(async (n) => {
+        const socket = await connectSocket<ReaderClient>(n.url, { siteId: site.siteId });
+        const bodies: string[] = [];
+        received.push(bodies);
+        socket.on('comment:created', ({ comment }: { comment: Comment }) => bodies.push(comment.id));
+        expect((await emitAck<{ ok: boolean }>(socket, 'page:join', { pageId: 'burst' })).ok).toBe(true);
+        return socket;
+      }),
+    );
     expect(readers).toHaveLength(4);
 
-    const load = startLoad({ urls: () => [a.url, b.url], site, pageId: 'burst', users: 50, total: 500, concurrency: 500, deadlineMs: 60_000 });
+    const load = startLoad({
+      urls: () => [a.url, b.url],
+      site,
+      pageId: 'burst',
+      users: 50,
+      total: 500,
+      concurrency: 500,
+      deadlineMs: 60_000,
+    });
     await load.done;
     // Every post was accepted at the first attempt: no 5xx, no timeouts, no retries needed.
     expect(load.attempts.map((x) => x.status).filter((s) => s !== 201)).toEqual([]);

@@ -41,7 +41,11 @@ describe('fault: a node dies or is stopped while posts are in flight (three node
   });
 
   async function reader(pageId: string): Promise<Reader> {
-    const socket = await connectSocket<ReaderClient>(lb.url, { siteId: site.siteId }, { reconnection: true, reconnectionDelay: 100, reconnectionDelayMax: 400 });
+    const socket = await connectSocket<ReaderClient>(
+      lb.url,
+      { siteId: site.siteId },
+      { reconnection: true, reconnectionDelay: 100, reconnectionDelayMax: 400 },
+    );
     const r: Reader = { socket, connects: 1, disconnects: [], bodies: [] };
     socket.on('comment:created', ({ comment }: { comment: Comment }) => r.bodies.push(comment.body));
     // The harness closes a socket on its first connect_error (meant for the initial handshake);
@@ -58,12 +62,20 @@ describe('fault: a node dies or is stopped while posts are in flight (three node
 
   /** Every reader receives a fresh comment posted through the balancer, i.e. all are connected and joined again. */
   async function allReceive(readers: Reader[], pageId: string, body: string): Promise<void> {
-    const res = await postAttempt(lb.url, site, pageId, tokenFor(site, 'checker'), body, `check-${body.replace(/\W/g, "-")}`);
+    const res = await postAttempt(lb.url, site, pageId, tokenFor(site, 'checker'), body, `check-${body.replace(/\W/g, '-')}`);
     expect(res.status).toBe(201);
-    await until(() => readers.every((r) => r.bodies.includes(body)), 10_000, `every reader receiving "${body}"`).catch((err: Error) => {
-      const state = readers.map((r) => ({ connected: r.socket.connected, recovered: r.socket.recovered, connects: r.connects, disconnects: r.disconnects, got: r.bodies.length }));
-      throw new Error(`${err.message}: ${JSON.stringify(state)}`);
-    });
+    await until(() => readers.every((r) => r.bodies.includes(body)), 10_000, `every reader receiving "${body}"`).catch(
+      (err: Error) => {
+        const state = readers.map((r) => ({
+          connected: r.socket.connected,
+          recovered: r.socket.recovered,
+          connects: r.connects,
+          disconnects: r.disconnects,
+          got: r.bodies.length,
+        }));
+        throw new Error(`${err.message}: ${JSON.stringify(state)}`);
+      },
+    );
   }
 
   function expectCleanAnswers(l: Load): void {
@@ -116,7 +128,8 @@ describe('fault: a node dies or is stopped while posts are in flight (three node
     // acknowledged comment, and nobody got one twice.
     const ackedBodies = [...current.bodies.values()];
     for (const r of readers) expect(new Set(r.bodies).size).toBe(r.bodies.length);
-    for (const r of readers.filter((x) => x.disconnects.length === 0)) expect(ackedBodies.filter((b) => !r.bodies.includes(b))).toEqual([]);
+    for (const r of readers.filter((x) => x.disconnects.length === 0))
+      expect(ackedBodies.filter((b) => !r.bodies.includes(b))).toEqual([]);
     expect(victim.crashSigns()).toEqual([]);
     expect(survivor.alive()).toBe(true);
     expect(survivor.crashSigns()).toEqual([]);

@@ -15,7 +15,10 @@ describe('fault: Redis stops and comes back while posts are in flight (two nodes
   let load: Load | undefined;
   beforeAll(async () => {
     redis = await startPrivateRedis();
-    [a, b] = await Promise.all([spawnNode({ storeUri, dbName: DB, redisUrl: redis.url }), spawnNode({ storeUri, dbName: DB, redisUrl: redis.url })]);
+    [a, b] = await Promise.all([
+      spawnNode({ storeUri, dbName: DB, redisUrl: redis.url }),
+      spawnNode({ storeUri, dbName: DB, redisUrl: redis.url }),
+    ]);
   });
   afterAll(async () => {
     load?.abort();
@@ -31,7 +34,8 @@ describe('fault: Redis stops and comes back while posts are in flight (two nodes
     return socket;
   }
 
-  const created = (socket: ReaderClient, body: string) => nextEvent<{ comment: Comment }>(socket, 'comment:created', (p) => p.comment.body === body, 5000);
+  const created = (socket: ReaderClient, body: string) =>
+    nextEvent<{ comment: Comment }>(socket, 'comment:created', (p) => p.comment.body === body, 5000);
 
   test('when Redis is down, then posts still succeed, same-node events keep flowing, readiness reports it, nothing crashes, and cross-node events resume after', async () => {
     const site = await createFaultSite(a.url);
@@ -42,7 +46,15 @@ describe('fault: Redis stops and comes back while posts are in flight (two nodes
     expect((await postAttempt(a.url, site, 'live', token, before, 'w-1')).status).toBe(201);
     await seenBefore;
 
-    const current = startLoad({ urls: () => [a.url, b.url], site, pageId: 'load', users: 5, total: 60, concurrency: 4, gapMs: 60 });
+    const current = startLoad({
+      urls: () => [a.url, b.url],
+      site,
+      pageId: 'load',
+      users: 5,
+      total: 60,
+      concurrency: 4,
+      gapMs: 60,
+    });
     load = current;
     await redis.stop();
     const down = await Promise.all([untilReadiness(a.url, 503, 5000), untilReadiness(b.url, 503, 5000)]);
@@ -85,7 +97,7 @@ describe('fault: Redis stops and comes back while posts are in flight (two nodes
     await seenAfter;
 
     for (const r of current.attempts) expect([200, 201]).toContain(r.status);
-        expect(await verifyStored(storeUri, DB, site.siteId, current.acked)).toEqual([]);
+    expect(await verifyStored(storeUri, DB, site.siteId, current.acked)).toEqual([]);
     expect(a.alive() && b.alive()).toBe(true);
     expect([...a.crashSigns(), ...b.crashSigns()]).toEqual([]);
   });

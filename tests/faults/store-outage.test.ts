@@ -33,7 +33,16 @@ describe('fault: the store stops and comes back while posts are in flight', () =
 
   test('when the store is killed mid-stream and restarted, then answers are clean 503s within 5 s, the node stays up and recovers, and every acknowledged comment is stored once', async () => {
     const site = await createFaultSite(node.url);
-    const current = startLoad({ urls: () => [node.url], site, pageId: 'outage', users: 5, total: 60, concurrency: 4, gapMs: 40, deadlineMs: 90_000 });
+    const current = startLoad({
+      urls: () => [node.url],
+      site,
+      pageId: 'outage',
+      users: 5,
+      total: 60,
+      concurrency: 4,
+      gapMs: 40,
+      deadlineMs: 90_000,
+    });
     load = current;
     // Let part of the stream be acknowledged before the outage.
     await until(() => current.acked.size >= 10, 15_000, 'the first acknowledged comments');

@@ -5,7 +5,12 @@ import jwt from 'jsonwebtoken';
 import type { Connection } from 'mongoose';
 import { io as ioClient, type Socket as ClientSocket } from 'socket.io-client';
 import request from 'supertest';
-import type { AdminClientToServerEvents, AdminServerToClientEvents, ClientToServerEvents, ServerToClientEvents } from '../../client-sdk/src/protocol';
+import type {
+  AdminClientToServerEvents,
+  AdminServerToClientEvents,
+  ClientToServerEvents,
+  ServerToClientEvents,
+} from '../../client-sdk/src/protocol';
 import { createApp, type App } from '../../server/src/app';
 import { connectMongo } from '../../server/src/infra/mongo';
 import { REDIS_OPTIONS } from '../../server/src/infra/redis';
@@ -52,7 +57,8 @@ export interface NodeOptions {
 /** Starts a real app node against the test store and Redis; `close()` releases everything it opened. */
 export async function startNode(opts: NodeOptions = {}): Promise<TestNode> {
   const mongoUri = opts.mongoUri ?? process.env.TEST_MONGODB_URI;
-  if (!mongoUri) throw new Error('TEST_MONGODB_URI is not set: run the integration tests through jest (global setup starts the store)');
+  if (!mongoUri)
+    throw new Error('TEST_MONGODB_URI is not set: run the integration tests through jest (global setup starts the store)');
   const mongo = await connectMongo({ uri: mongoUri, dbName: opts.dbName ?? workerDbName() });
   const redisSetting = opts.redis ?? 'shared';
   const redisUrl = redisSetting === 'shared' ? process.env.TEST_REDIS_URL! : redisSetting === 'none' ? null : redisSetting;
@@ -60,7 +66,11 @@ export async function startNode(opts: NodeOptions = {}): Promise<TestNode> {
   redis?.on('error', () => undefined);
   const redisPrefix = opts.redisPrefix ?? `ptest:${randomBytes(4).toString('hex')}:`;
   const app = await createApp({
-    config: { dev: opts.dev ?? true, adminApiKey: opts.adminApiKey === undefined ? ADMIN_KEY : opts.adminApiKey, trustProxy: opts.trustProxy ?? false },
+    config: {
+      dev: opts.dev ?? true,
+      adminApiKey: opts.adminApiKey === undefined ? ADMIN_KEY : opts.adminApiKey,
+      trustProxy: opts.trustProxy ?? false,
+    },
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     mongo,
     redis,
@@ -114,7 +124,11 @@ export interface TokenClaims {
 /** Signs an HS256 reader token as the site's backend would (valid for an hour unless overridden). */
 export function signToken(site: TestSite, claims: TokenClaims = {}): string {
   const now = Math.floor(Date.now() / 1000);
-  return jwt.sign({ sub: uniqueId('u'), name: 'Test Reader', site: site.siteId, iat: now, exp: now + 3600, ...claims }, site.secret, { algorithm: 'HS256' });
+  return jwt.sign(
+    { sub: uniqueId('u'), name: 'Test Reader', site: site.siteId, iat: now, exp: now + 3600, ...claims },
+    site.secret,
+    { algorithm: 'HS256' },
+  );
 }
 
 /** A moderator token for a site. */
@@ -130,7 +144,11 @@ export type AdminClient = ClientSocket<AdminServerToClientEvents, AdminClientToS
 const openSockets = new Set<ClientSocket>();
 
 /** Connects a socket and resolves once connected (rejects with the connect_error). */
-export function connectSocket<T extends ClientSocket>(url: string, auth: { siteId: string; token?: string }, opts: Record<string, unknown> = {}): Promise<T> {
+export function connectSocket<T extends ClientSocket>(
+  url: string,
+  auth: { siteId: string; token?: string },
+  opts: Record<string, unknown> = {},
+): Promise<T> {
   const socket = ioClient(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true, ...opts });
   openSockets.add(socket);
   return new Promise((resolve, reject) => {
@@ -144,12 +162,20 @@ export function connectSocket<T extends ClientSocket>(url: string, auth: { siteI
 }
 
 /** Connects a reader socket. */
-export function readerSocket(node: TestNode, auth: { siteId: string; token?: string }, opts: Record<string, unknown> = {}): Promise<ReaderClient> {
+export function readerSocket(
+  node: TestNode,
+  auth: { siteId: string; token?: string },
+  opts: Record<string, unknown> = {},
+): Promise<ReaderClient> {
   return connectSocket<ReaderClient>(node.url, auth, opts);
 }
 
 /** Connects a moderator socket to `/admin`. */
-export function adminSocket(node: TestNode, auth: { siteId: string; token?: string }, opts: Record<string, unknown> = {}): Promise<AdminClient> {
+export function adminSocket(
+  node: TestNode,
+  auth: { siteId: string; token?: string },
+  opts: Record<string, unknown> = {},
+): Promise<AdminClient> {
   return connectSocket<AdminClient>(`${node.url}/admin`, auth, opts);
 }
 
@@ -160,7 +186,12 @@ export function closeSockets(): void {
 }
 
 /** Resolves with the next payload of an event that matches, or rejects after a timeout. */
-export function nextEvent<T = unknown>(socket: ClientSocket, event: string, match: (payload: T) => boolean = () => true, timeoutMs = 5000): Promise<T> {
+export function nextEvent<T = unknown>(
+  socket: ClientSocket,
+  event: string,
+  match: (payload: T) => boolean = () => true,
+  timeoutMs = 5000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off(event, handler);
@@ -193,12 +224,23 @@ export async function until(condition: () => boolean | Promise<boolean>, timeout
 }
 
 /** Emits with an ack and resolves with the ack. */
-export function emitAck<T = Record<string, unknown>>(socket: ClientSocket, event: string, payload: unknown, timeoutMs = 5000): Promise<T> {
+export function emitAck<T = Record<string, unknown>>(
+  socket: ClientSocket,
+  event: string,
+  payload: unknown,
+  timeoutMs = 5000,
+): Promise<T> {
   return socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<T>;
 }
 
 /** Posts a comment over REST and returns the response. */
-export function postComment(node: TestNode, site: TestSite, pageId: string, token: string, body: Record<string, unknown> | string) {
+export function postComment(
+  node: TestNode,
+  site: TestSite,
+  pageId: string,
+  token: string,
+  body: Record<string, unknown> | string,
+) {
   return request(node.url)
     .post(`/api/v1/sites/${site.siteId}/pages/${encodeURIComponent(pageId)}/comments`)
     .set('Authorization', `Bearer ${token}`)
@@ -206,7 +248,15 @@ export function postComment(node: TestNode, site: TestSite, pageId: string, toke
 }
 
 /** Lists comments over REST. */
-export function listComments(node: TestNode, site: TestSite, pageId: string, query: Record<string, string | number> = {}, token?: string) {
-  const req = request(node.url).get(`/api/v1/sites/${site.siteId}/pages/${encodeURIComponent(pageId)}/comments`).query(query);
+export function listComments(
+  node: TestNode,
+  site: TestSite,
+  pageId: string,
+  query: Record<string, string | number> = {},
+  token?: string,
+) {
+  const req = request(node.url)
+    .get(`/api/v1/sites/${site.siteId}/pages/${encodeURIComponent(pageId)}/comments`)
+    .query(query);
   return token ? req.set('Authorization', `Bearer ${token}`) : req;
 }

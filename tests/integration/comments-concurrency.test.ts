@@ -1,6 +1,16 @@
 import request from 'supertest';
 import type { Comment, SortOrder } from '../../client-sdk/src/protocol';
-import { closeSockets, createSite, listComments, postComment, signToken, startNode, until, type TestNode, type TestSite } from '../helpers/harness';
+import {
+  closeSockets,
+  createSite,
+  listComments,
+  postComment,
+  signToken,
+  startNode,
+  until,
+  type TestNode,
+  type TestSite,
+} from '../helpers/harness';
 
 const MANY = { limits: { postsPerMinutePerUser: 10000, postsPerMinutePerIp: 10000 } };
 
@@ -16,7 +26,10 @@ describe('comments under concurrency', () => {
 
   /** Ids of the page's top-level visible comments, read straight from the store. */
   async function storedIds(site: TestSite, pageId: string): Promise<Set<string>> {
-    const docs = await node.mongo.collection('comments').find({ siteId: site.siteId, pageId, parentId: null, status: 'visible' }, { projection: { _id: 1 } }).toArray();
+    const docs = await node.mongo
+      .collection('comments')
+      .find({ siteId: site.siteId, pageId, parentId: null, status: 'visible' }, { projection: { _id: 1 } })
+      .toArray();
     return new Set(docs.map((d) => String(d._id)));
   }
 
@@ -42,7 +55,11 @@ describe('comments under concurrency', () => {
     // A few liked comments first, so `top` has real keys to order by (likes do not change during the reads).
     for (let i = 0; i < 6; i++) {
       const c = (await postComment(node, site, pageId, signToken(site, { sub: 'seed' }), `seed ${i}`)).body.comment as Comment;
-      for (let l = 0; l < i % 3; l++) await request(node.url).put(`/api/v1/comments/${c.id}/reactions/like`).set('Authorization', `Bearer ${signToken(site)}`).expect(200);
+      for (let l = 0; l < i % 3; l++)
+        await request(node.url)
+          .put(`/api/v1/comments/${c.id}/reactions/like`)
+          .set('Authorization', `Bearer ${signToken(site)}`)
+          .expect(200);
     }
     let written = 0;
     const writer = async (w: number) => {
@@ -79,9 +96,13 @@ describe('comments under concurrency', () => {
     const site = await createSite(node, MANY);
     const top = (await postComment(node, site, 'p', signToken(site), 'hot')).body.comment as Comment;
     const likes = Array.from({ length: 20 }, (_, i) =>
-      request(node.url).put(`/api/v1/comments/${top.id}/reactions/like`).set('Authorization', `Bearer ${signToken(site, { sub: `fan-${i}` })}`),
+      request(node.url)
+        .put(`/api/v1/comments/${top.id}/reactions/like`)
+        .set('Authorization', `Bearer ${signToken(site, { sub: `fan-${i}` })}`),
     );
-    const replies = Array.from({ length: 20 }, (_, i) => postComment(node, site, 'p', signToken(site, { sub: `replier-${i}` }), { body: `reply ${i}`, parentId: top.id }));
+    const replies = Array.from({ length: 20 }, (_, i) =>
+      postComment(node, site, 'p', signToken(site, { sub: `replier-${i}` }), { body: `reply ${i}`, parentId: top.id }),
+    );
     const answers = await Promise.all([...likes, ...replies]);
     expect(answers.map((r) => r.status)).toEqual([...Array(20).fill(200), ...Array(20).fill(201)]);
     const list = await listComments(node, site, 'p');
@@ -92,7 +113,9 @@ describe('comments under concurrency', () => {
   test('when 30 posts with the same clientNonce race, then exactly one document exists and every answer carries its id', async () => {
     const site = await createSite(node, MANY);
     const token = signToken(site, { sub: 'racer' });
-    const results = await Promise.all(Array.from({ length: 30 }, () => postComment(node, site, 'p', token, { body: 'only once', clientNonce: 'race-1' })));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () => postComment(node, site, 'p', token, { body: 'only once', clientNonce: 'race-1' })),
+    );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s !== 201 && s !== 200)).toEqual([]);
@@ -104,7 +127,9 @@ describe('comments under concurrency', () => {
   test('when 30 posts with the same clientNonce but different bodies race, then still exactly one document exists', async () => {
     const site = await createSite(node, MANY);
     const token = signToken(site, { sub: 'racer' });
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => postComment(node, site, 'p', token, { body: `attempt ${i}`, clientNonce: 'race-2' })));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => postComment(node, site, 'p', token, { body: `attempt ${i}`, clientNonce: 'race-2' })),
+    );
     expect(results.map((r) => r.status).filter((s) => s !== 201 && s !== 200)).toEqual([]);
     expect(new Set(results.map((r) => r.body.comment.id)).size).toBe(1);
     expect(await node.mongo.collection('comments').countDocuments({ siteId: site.siteId })).toBe(1);

@@ -39,7 +39,8 @@ describe('comments: indexes behind the queries', () => {
   });
 
   test('when the collections are initialised, then the listing, nonce, reaction, flag and page indexes exist', async () => {
-    const keys = async (coll: string) => ((await node.mongo.collection(coll).indexes()) as IndexInfo[]).map((i) => ({ key: i.key, unique: Boolean(i.unique) }));
+    const keys = async (coll: string) =>
+      ((await node.mongo.collection(coll).indexes()) as IndexInfo[]).map((i) => ({ key: i.key, unique: Boolean(i.unique) }));
     expect(await keys('comments')).toEqual(
       expect.arrayContaining([
         { key: { siteId: 1, pageId: 1, parentId: 1, _id: -1 }, unique: false },
@@ -47,7 +48,9 @@ describe('comments: indexes behind the queries', () => {
         { key: { siteId: 1, authorId: 1, clientNonce: 1 }, unique: true },
       ]),
     );
-    expect(await keys('reactions')).toEqual(expect.arrayContaining([{ key: { commentId: 1, userId: 1, type: 1 }, unique: true }]));
+    expect(await keys('reactions')).toEqual(
+      expect.arrayContaining([{ key: { commentId: 1, userId: 1, type: 1 }, unique: true }]),
+    );
     expect(await keys('flags')).toEqual(expect.arrayContaining([{ key: { commentId: 1, userId: 1 }, unique: true }]));
     expect(await keys('pages')).toEqual(expect.arrayContaining([{ key: { siteId: 1, pageId: 1 }, unique: true }]));
   });
@@ -69,8 +72,14 @@ describe('comments: indexes behind the queries', () => {
       const { filter, sort } = listingQuery(q);
       const expected = q.sort === 'top' ? 'thread_by_likes' : 'thread_by_id';
       // Store-independent: the equality prefix and the sort line up with a declared index.
-      expect({ sort: q.sort, index: indexServing(filter as Record<string, unknown>, sort, indexes) }).toEqual({ sort: q.sort, index: expected });
-      const explain = (await repo.Comment.find(filter).sort(sort).limit(q.limit + 1).explain('queryPlanner')) as unknown as Explain;
+      expect({ sort: q.sort, index: indexServing(filter as Record<string, unknown>, sort, indexes) }).toEqual({
+        sort: q.sort,
+        index: expected,
+      });
+      const explain = (await repo.Comment.find(filter)
+        .sort(sort)
+        .limit(q.limit + 1)
+        .explain('queryPlanner')) as unknown as Explain;
       const winning = explain.queryPlanner?.winningPlan as Record<string, unknown> | undefined;
       if (winning) {
         // Real MongoDB: the winning plan scans the index and never the collection.
@@ -92,7 +101,8 @@ describe('comments: indexes behind the queries', () => {
     const id = (await postComment(node, site, 'p', signToken(site), 'by id')).body.comment.id as string;
     const repo = new CommentsRepository(node.mongo);
     const explain = (await repo.Comment.find({ _id: id }).explain('queryPlanner')) as unknown as Explain;
-    if (explain.queryPlanner?.winningPlan) expect(JSON.stringify(explain.queryPlanner.winningPlan)).toMatch(/IDHACK|EXPRESS_IXSCAN|IXSCAN/);
+    if (explain.queryPlanner?.winningPlan)
+      expect(JSON.stringify(explain.queryPlanner.winningPlan)).toMatch(/IDHACK|EXPRESS_IXSCAN|IXSCAN/);
     else expect(explain.filterPushdown).toBe(true);
   });
 });

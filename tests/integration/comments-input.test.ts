@@ -39,9 +39,14 @@ describe('comments: injection and bad input', () => {
     await node.close();
   });
 
-  const list = (qs: string, pageId = 'p') => request(node.url).get(`/api/v1/sites/${site.siteId}/pages/${encodeURIComponent(pageId)}/comments${qs}`);
+  const list = (qs: string, pageId = 'p') =>
+    request(node.url).get(`/api/v1/sites/${site.siteId}/pages/${encodeURIComponent(pageId)}/comments${qs}`);
   const post = (raw: string, pageId = 'p') =>
-    request(node.url).post(`/api/v1/sites/${site.siteId}/pages/${encodeURIComponent(pageId)}/comments`).set('Authorization', `Bearer ${token}`).set('Content-Type', 'application/json').send(raw);
+    request(node.url)
+      .post(`/api/v1/sites/${site.siteId}/pages/${encodeURIComponent(pageId)}/comments`)
+      .set('Authorization', `Bearer ${token}`)
+      .set('Content-Type', 'application/json')
+      .send(raw);
   const long = 'x'.repeat(300);
 
   const rows: [string, () => request.Test, number][] = [
@@ -76,10 +81,38 @@ describe('comments: injection and bad input', () => {
     ['a 300-character pageId on list', () => list('', long), 400],
     ['page[$gt]= on counts', () => request(node.url).get(`/api/v1/sites/${site.siteId}/counts?page[$gt]=`), 400],
     ['an empty page on counts', () => request(node.url).get(`/api/v1/sites/${site.siteId}/counts?page=`), 400],
-    ['a comment id that is not an id', () => request(node.url).patch('/api/v1/comments/%7B%22%24gt%22%3A%22%22%7D').set('Authorization', `Bearer ${token}`).send({ body: 'x' }), 400],
-    ['an operator as reaction type', () => request(node.url).put(`/api/v1/comments/${existing}/reactions/%24gt`).set('Authorization', `Bearer ${token}`), 400],
-    ['an operator object as flag reason', () => request(node.url).post(`/api/v1/comments/${existing}/flags`).set('Authorization', `Bearer ${token}`).send({ reason: { $gt: '' } }), 400],
-    ['an operator object as edit body', () => request(node.url).patch(`/api/v1/comments/${existing}`).set('Authorization', `Bearer ${token}`).send({ body: { $gt: '' } }), 400],
+    [
+      'a comment id that is not an id',
+      () =>
+        request(node.url)
+          .patch('/api/v1/comments/%7B%22%24gt%22%3A%22%22%7D')
+          .set('Authorization', `Bearer ${token}`)
+          .send({ body: 'x' }),
+      400,
+    ],
+    [
+      'an operator as reaction type',
+      () => request(node.url).put(`/api/v1/comments/${existing}/reactions/%24gt`).set('Authorization', `Bearer ${token}`),
+      400,
+    ],
+    [
+      'an operator object as flag reason',
+      () =>
+        request(node.url)
+          .post(`/api/v1/comments/${existing}/flags`)
+          .set('Authorization', `Bearer ${token}`)
+          .send({ reason: { $gt: '' } }),
+      400,
+    ],
+    [
+      'an operator object as edit body',
+      () =>
+        request(node.url)
+          .patch(`/api/v1/comments/${existing}`)
+          .set('Authorization', `Bearer ${token}`)
+          .send({ body: { $gt: '' } }),
+      400,
+    ],
   ];
 
   test.each(rows)('when the request has %s, then it gets %d in the SPEC error shape, never 500', async (_what, send, status) => {
@@ -96,14 +129,18 @@ describe('comments: injection and bad input', () => {
   });
 
   test('when __proto__ and constructor keys ride along, then they are ignored and no prototype is polluted', async () => {
-    const res = await post('{"body":"proto ride","__proto__":{"polluted":"yes","status":"pending"},"constructor":{"prototype":{"polluted":"yes"}}}');
+    const res = await post(
+      '{"body":"proto ride","__proto__":{"polluted":"yes","status":"pending"},"constructor":{"prototype":{"polluted":"yes"}}}',
+    );
     expect(res.status).toBe(201);
     expect(res.body.comment.status).toBe('visible');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   test('when unknown fields are sent, then they are ignored (status, author and ids cannot be forged)', async () => {
-    const res = await post(JSON.stringify({ body: 'forged?', status: 'deleted', authorId: 'someone', id: existing, likeCount: 99, siteId: 'other' }));
+    const res = await post(
+      JSON.stringify({ body: 'forged?', status: 'deleted', authorId: 'someone', id: existing, likeCount: 99, siteId: 'other' }),
+    );
     expect(res.status).toBe(201);
     expect(res.body.comment).toMatchObject({ status: 'visible', siteId: site.siteId, reactions: { like: 0 } });
     expect(res.body.comment.id).not.toBe(existing);
@@ -114,16 +151,21 @@ describe('comments: injection and bad input', () => {
     const smuggled = { $ne: 'nobody' } as unknown as string;
     // `{ $ne }` becomes `{ $eq: { $ne } }`, which cannot even be cast to a string: the query never runs.
     await expect(repo.findByNonce(site.siteId, smuggled, smuggled)).rejects.toThrow(/Cast to string failed/);
-    await expect(node.mongo.model('Comment').countDocuments({ siteId: site.siteId, authorId: { $ne: 'nobody' } })).rejects.toThrow(/Cast to string failed/);
+    await expect(
+      node.mongo.model('Comment').countDocuments({ siteId: site.siteId, authorId: { $ne: 'nobody' } }),
+    ).rejects.toThrow(/Cast to string failed/);
     expect(await node.mongo.model('Comment').countDocuments({ siteId: site.siteId })).toBeGreaterThan(0);
     // strictQuery drops paths the schema does not know, so a stray key never reaches the store.
     const all = await node.mongo.model('Comment').countDocuments({ siteId: site.siteId });
     expect(await node.mongo.model('Comment').countDocuments({ siteId: site.siteId, notAField: 1 } as object)).toBe(all);
-    await expect(node.mongo.model('Comment').countDocuments({ siteId: site.siteId, $where: 'sleep(1000)' } as object)).rejects.toThrow(/\$where is not allowed/);
+    await expect(
+      node.mongo.model('Comment').countDocuments({ siteId: site.siteId, $where: 'sleep(1000)' } as object),
+    ).rejects.toThrow(/\$where is not allowed/);
   });
 
   test('when markup is posted over REST, then the stored html is the sanitized rendering and carries no executable part', async () => {
-    const body = '[a](javascript:alert(1)) <img src=x onerror=alert(1)> <javascript:alert(1)> [ok](https://ok.example) `<script>`';
+    const body =
+      '[a](javascript:alert(1)) <img src=x onerror=alert(1)> <javascript:alert(1)> [ok](https://ok.example) `<script>`';
     const res = await post(JSON.stringify({ body }));
     expect(res.status).toBe(201);
     const stored = await node.mongo.collection('comments').findOne({ _id: new Types.ObjectId(res.body.comment.id as string) });
@@ -131,6 +173,10 @@ describe('comments: injection and bad input', () => {
     expect(stored?.html).toBe(res.body.comment.html);
     const found = elements(stored?.html as string);
     expect(found.map((e) => e.name).sort()).toEqual(['a', 'code', 'p']);
-    expect(found.find((e) => e.name === 'a')?.attribs).toEqual({ href: 'https://ok.example', rel: 'nofollow ugc noopener noreferrer', target: '_blank' });
+    expect(found.find((e) => e.name === 'a')?.attribs).toEqual({
+      href: 'https://ok.example',
+      rel: 'nofollow ugc noopener noreferrer',
+      target: '_blank',
+    });
   });
 });

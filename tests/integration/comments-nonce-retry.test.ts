@@ -1,4 +1,14 @@
-import { adminSocket, closeSockets, createSite, emitAck, modToken, postComment, signToken, startNode, type TestNode } from '../helpers/harness';
+import {
+  adminSocket,
+  closeSockets,
+  createSite,
+  emitAck,
+  modToken,
+  postComment,
+  signToken,
+  startNode,
+  type TestNode,
+} from '../helpers/harness';
 
 describe('retrying a post with the same clientNonce', () => {
   let node: TestNode;

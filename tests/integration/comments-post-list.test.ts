@@ -1,6 +1,16 @@
 import request from 'supertest';
 import type { Comment } from '../../client-sdk/src/protocol';
-import { closeSockets, createSite, listComments, modToken, postComment, signToken, startNode, uniqueId, type TestNode } from '../helpers/harness';
+import {
+  closeSockets,
+  createSite,
+  listComments,
+  modToken,
+  postComment,
+  signToken,
+  startNode,
+  uniqueId,
+  type TestNode,
+} from '../helpers/harness';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const OID = /^[0-9a-f]{24}$/;
@@ -38,7 +48,9 @@ describe('comments: post and list over REST', () => {
 
   test('when a reader posts, then the answer is 201 with the exact comment JSON and sanitized html', async () => {
     const site = await createSite(node);
-    const res = await postComment(node, site, '/2024/x', signToken(site, { sub: 'u1' }), { body: '  Hello *world* <script>x</script>  ' });
+    const res = await postComment(node, site, '/2024/x', signToken(site, { sub: 'u1' }), {
+      body: '  Hello *world* <script>x</script>  ',
+    });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       comment: commentShape({
@@ -56,8 +68,18 @@ describe('comments: post and list over REST', () => {
     const author = signToken(site, { sub: 'author' });
     const res = await postComment(node, site, 'p', author, 'held back');
     expect(res.status).toBe(202);
-    expect(res.body.comment).toEqual(commentShape({ siteId: site.siteId, pageId: 'p', status: 'pending', body: 'held back', html: '<p>held back</p>', author: expect.objectContaining({ id: 'author' }) }));
-    const ids = async (token?: string) => ((await listComments(node, site, 'p', {}, token)).body.comments as Comment[]).map((c) => c.id);
+    expect(res.body.comment).toEqual(
+      commentShape({
+        siteId: site.siteId,
+        pageId: 'p',
+        status: 'pending',
+        body: 'held back',
+        html: '<p>held back</p>',
+        author: expect.objectContaining({ id: 'author' }),
+      }),
+    );
+    const ids = async (token?: string) =>
+      ((await listComments(node, site, 'p', {}, token)).body.comments as Comment[]).map((c) => c.id);
     expect(await ids()).toEqual([]);
     expect(await ids(signToken(site, { sub: 'someone-else' }))).toEqual([]);
     expect(await ids(author)).toEqual([res.body.comment.id]);
@@ -94,7 +116,11 @@ describe('comments: post and list over REST', () => {
 
   test('when the page is locked, then a reader post answers 423 locked and a moderator may still post', async () => {
     const site = await createSite(node);
-    await node.app.services.moderation.lock({ siteId: site.siteId, principal: { userId: 'm', name: 'M', avatar: null, guest: false, roles: ['moderator'] } }, 'p', true);
+    await node.app.services.moderation.lock(
+      { siteId: site.siteId, principal: { userId: 'm', name: 'M', avatar: null, guest: false, roles: ['moderator'] } },
+      'p',
+      true,
+    );
     const res = await postComment(node, site, 'p', signToken(site), 'x');
     expect([res.status, res.body]).toEqual([423, ERROR('locked')]);
     expect((await postComment(node, site, 'p', modToken(site), 'mod note')).status).toBe(201);
@@ -132,11 +158,31 @@ describe('comments: post and list over REST', () => {
     await request(node.url).put(`/api/v1/comments/${ids[1]}/reactions/like`).set('Authorization', `Bearer ${reader}`).expect(200);
     const page = await listComments(node, site, 'p', { sort: 'newest', limit: 2 }, reader);
     expect(page.status).toBe(200);
-    expect(page.body).toEqual({ comments: [expect.any(Object), expect.any(Object)], nextCursor: expect.stringMatching(/^[A-Za-z0-9_-]+$/), total: 3 });
-    expect(page.body.comments[1]).toEqual(commentShape({ siteId: site.siteId, pageId: 'p', id: ids[1], body: 'two', html: '<p>two</p>', reactions: { like: 1 }, viewer: { reacted: ['like'] }, author: expect.objectContaining({ id: 'r' }) }));
+    expect(page.body).toEqual({
+      comments: [expect.any(Object), expect.any(Object)],
+      nextCursor: expect.stringMatching(/^[A-Za-z0-9_-]+$/),
+      total: 3,
+    });
+    expect(page.body.comments[1]).toEqual(
+      commentShape({
+        siteId: site.siteId,
+        pageId: 'p',
+        id: ids[1],
+        body: 'two',
+        html: '<p>two</p>',
+        reactions: { like: 1 },
+        viewer: { reacted: ['like'] },
+        author: expect.objectContaining({ id: 'r' }),
+      }),
+    );
     const rest = await listComments(node, site, 'p', { sort: 'newest', limit: 2, cursor: page.body.nextCursor });
-    expect(rest.body).toEqual({ comments: [expect.objectContaining({ id: ids[0], viewer: { reacted: [] } })], nextCursor: null, total: 3 });
-    const order = async (sort: string) => ((await listComments(node, site, 'p', { sort })).body.comments as Comment[]).map((c) => c.id);
+    expect(rest.body).toEqual({
+      comments: [expect.objectContaining({ id: ids[0], viewer: { reacted: [] } })],
+      nextCursor: null,
+      total: 3,
+    });
+    const order = async (sort: string) =>
+      ((await listComments(node, site, 'p', { sort })).body.comments as Comment[]).map((c) => c.id);
     expect(await order('newest')).toEqual([ids[2], ids[1], ids[0]]);
     expect(await order('oldest')).toEqual([ids[0], ids[1], ids[2]]);
     expect(await order('top')).toEqual([ids[1], ids[2], ids[0]]);

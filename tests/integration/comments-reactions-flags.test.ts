@@ -1,6 +1,21 @@
 import request from 'supertest';
 import type { Comment } from '../../client-sdk/src/protocol';
-import { adminSocket, closeSockets, createSite, emitAck, listComments, modToken, nextEvent, postComment, readerSocket, record, signToken, startNode, until, type TestNode } from '../helpers/harness';
+import {
+  adminSocket,
+  closeSockets,
+  createSite,
+  emitAck,
+  listComments,
+  modToken,
+  nextEvent,
+  postComment,
+  readerSocket,
+  record,
+  signToken,
+  startNode,
+  until,
+  type TestNode,
+} from '../helpers/harness';
 
 const ERROR = (code: string) => ({ error: { code, message: expect.any(String) } });
 
@@ -18,7 +33,11 @@ describe('comments: reactions, flags and counts over REST', () => {
     const req = request(node.url)[method](`/api/v1/comments/${id}/reactions/${type}`);
     return token ? req.set('Authorization', `Bearer ${token}`) : req;
   };
-  const flag = (id: string, token: string, body: unknown) => request(node.url).post(`/api/v1/comments/${id}/flags`).set('Authorization', `Bearer ${token}`).send(body as object);
+  const flag = (id: string, token: string, body: unknown) =>
+    request(node.url)
+      .post(`/api/v1/comments/${id}/flags`)
+      .set('Authorization', `Bearer ${token}`)
+      .send(body as object);
 
   test('when readers set and unset a like, then PUT/DELETE are idempotent, counts are live and viewer.reacted follows', async () => {
     const site = await createSite(node);
@@ -85,7 +104,9 @@ describe('comments: reactions, flags and counts over REST', () => {
     const c = (await postComment(node, site, 'p', signToken(site), 'x')).body.comment as Comment;
     const noReason = await flag(c.id, signToken(site), {});
     expect([noReason.status, noReason.body.error.code]).toEqual([400, 'bad_request']);
-    expect((await request(node.url).post(`/api/v1/comments/${c.id}/flags`).send({ reason: 'x' })).body).toEqual(ERROR('invalid_token'));
+    expect((await request(node.url).post(`/api/v1/comments/${c.id}/flags`).send({ reason: 'x' })).body).toEqual(
+      ERROR('invalid_token'),
+    );
     expect((await flag('0123456789abcdef01234567', signToken(site), { reason: 'x' })).body).toEqual(ERROR('not_found'));
   });
 

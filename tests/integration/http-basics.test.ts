@@ -35,7 +35,11 @@ describe('HTTP basics', () => {
   });
 
   test('when the JSON is malformed, then the answer is 400 bad_request without a stack trace', async () => {
-    const res = await request(node.url).post('/api/v1/sites').set('Authorization', 'Bearer x').set('Content-Type', 'application/json').send('{"a":');
+    const res = await request(node.url)
+      .post('/api/v1/sites')
+      .set('Authorization', 'Bearer x')
+      .set('Content-Type', 'application/json')
+      .send('{"a":');
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('bad_request');
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(ts|js):\d+/);

@@ -62,9 +62,16 @@ describe('live delivery across two server nodes sharing Redis', () => {
     const viaRest = await postComment(b, site, pageId, author, 'posted to B over REST');
     expect(viaRest.status).toBe(201);
     const writer = await readerSocket(b, { siteId: site.siteId, token: author });
-    const viaSocket = await emitAck<{ ok: true; comment: Comment }>(writer, 'comment:post', { pageId, body: 'posted to B over the socket' });
+    const viaSocket = await emitAck<{ ok: true; comment: Comment }>(writer, 'comment:post', {
+      pageId,
+      body: 'posted to B over the socket',
+    });
     const last = await postComment(b, site, pageId, author, 'last one');
-    await until(() => logs.every((log) => log.some((e) => e.comment.id === last.body.comment.id)), 5000, 'every reader to get the last comment');
+    await until(
+      () => logs.every((log) => log.some((e) => e.comment.id === last.body.comment.id)),
+      5000,
+      'every reader to get the last comment',
+    );
     const ids = [viaRest.body.comment.id, viaSocket.comment.id, last.body.comment.id];
     for (const log of logs) expect(log.map((e) => e.comment.id)).toEqual(ids);
     expect(otherLog).toEqual([]);
@@ -76,7 +83,11 @@ describe('live delivery across two server nodes sharing Redis', () => {
     const updates = record<Created>(reader, 'comment:updated');
     const deletes = record<{ id: string }>(reader, 'comment:deleted');
     const { body } = await postComment(b, site, pageId, author, 'edit me across nodes');
-    await request(b.url).patch(`/api/v1/comments/${body.comment.id}`).set('Authorization', `Bearer ${author}`).send({ body: 'edited on B' }).expect(200);
+    await request(b.url)
+      .patch(`/api/v1/comments/${body.comment.id}`)
+      .set('Authorization', `Bearer ${author}`)
+      .send({ body: 'edited on B' })
+      .expect(200);
     await request(b.url).delete(`/api/v1/comments/${body.comment.id}`).set('Authorization', `Bearer ${author}`).expect(200);
     await until(() => deletes.length > 0, 5000, 'comment:deleted on node A');
     const marker = nextEvent<Created>(reader, 'comment:created', (e) => e.comment.body === 'marker');
@@ -124,7 +135,8 @@ describe('live delivery across two server nodes sharing Redis', () => {
     serverSocket!.conn.close();
     expect(await gone).toBe('transport close');
     const missed: string[] = [];
-    for (let i = 1; i <= 5; i++) missed.push((await postComment(i % 2 ? a : b, site, pageId, author, `missed ${i}`)).body.comment.id);
+    for (let i = 1; i <= 5; i++)
+      missed.push((await postComment(i % 2 ? a : b, site, pageId, author, `missed ${i}`)).body.comment.id);
     expect(reader.connected).toBe(false);
     await nextEvent(reader, 'connect', () => true, 10_000);
     expect(reader.recovered).toBe(true);

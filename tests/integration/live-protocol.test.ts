@@ -18,7 +18,19 @@ import {
 type FailAck = { ok: false; error: { code: string; message: string } };
 
 /** Payloads that are wrong for every reader event (missing, wrong types, bad ids). */
-const BAD_PAGE_PAYLOADS: unknown[] = [undefined, null, 'page-1', 42, [], {}, { pageId: 5 }, { pageId: 'has space' }, { pageId: '' }, { pageId: 'x'.repeat(257) }, { pageId: 'a\u0000b' }];
+const BAD_PAGE_PAYLOADS: unknown[] = [
+  undefined,
+  null,
+  'page-1',
+  42,
+  [],
+  {},
+  { pageId: 5 },
+  { pageId: 'has space' },
+  { pageId: '' },
+  { pageId: 'x'.repeat(257) },
+  { pageId: 'a\u0000b' },
+];
 const BAD_POST_PAYLOADS: unknown[] = [
   ...BAD_PAGE_PAYLOADS,
   { pageId: 'p' },
@@ -62,7 +74,10 @@ describe('reader socket protocol and hygiene', () => {
     const socket = await readerSocket(node, { siteId: site.siteId, token: signToken(site) });
     for (const payload of payloads) {
       const ack = (await emitRaw(socket, event, payload)) as FailAck;
-      expect({ payload, ack }).toEqual({ payload, ack: { ok: false, error: expect.objectContaining({ code: 'bad_request', message: expect.any(String) }) } });
+      expect({ payload, ack }).toEqual({
+        payload,
+        ack: { ok: false, error: expect.objectContaining({ code: 'bad_request', message: expect.any(String) }) },
+      });
     }
     expect(socket.connected).toBe(true);
     expect(await emitAck(socket, 'page:join', { pageId: 'still-works' })).toMatchObject({ ok: true, total: 0 });

@@ -38,8 +38,16 @@ describe('live delivery to the readers of a page (one node)', () => {
     node = await startNode();
     site = await createSite(node, { limits: LIMITS });
     author = signToken(site, { sub: 'author-1', name: 'Ana' });
-    [p1, p2, q] = await Promise.all([readerSocket(node, { siteId: site.siteId }), readerSocket(node, { siteId: site.siteId }), readerSocket(node, { siteId: site.siteId })]);
-    await Promise.all([emitAck(p1, 'page:join', { pageId: P }), emitAck(p2, 'page:join', { pageId: P }), emitAck(q, 'page:join', { pageId: Q })]);
+    [p1, p2, q] = await Promise.all([
+      readerSocket(node, { siteId: site.siteId }),
+      readerSocket(node, { siteId: site.siteId }),
+      readerSocket(node, { siteId: site.siteId }),
+    ]);
+    await Promise.all([
+      emitAck(p1, 'page:join', { pageId: P }),
+      emitAck(p2, 'page:join', { pageId: P }),
+      emitAck(q, 'page:join', { pageId: Q }),
+    ]);
   });
   afterAll(async () => {
     closeSockets();
@@ -76,7 +84,10 @@ describe('live delivery to the readers of a page (one node)', () => {
   test('when a comment is posted over the socket, then the ack carries it and both page readers get it once, the other page never', async () => {
     const seen = watch<Created>('comment:created', (e) => e.comment.id);
     const writer = await readerSocket(node, { siteId: site.siteId, token: author });
-    const ack = await emitAck<{ ok: boolean; comment: Comment }>(writer, 'comment:post', { pageId: P, body: 'hello over the socket' });
+    const ack = await emitAck<{ ok: boolean; comment: Comment }>(writer, 'comment:post', {
+      pageId: P,
+      body: 'hello over the socket',
+    });
     expect(ack).toMatchObject({ ok: true, comment: { pageId: P, status: 'visible', body: 'hello over the socket' } });
     await settle();
     expect(seen(ack.comment.id)).toEqual([1, 1, 0]);
@@ -95,7 +106,10 @@ describe('live delivery to the readers of a page (one node)', () => {
     const { body } = await postComment(node, site, P, author, 'before edit');
     const seen = watch<Created>('comment:updated', (e) => e.comment.id);
     const got = nextEvent<Created>(p1, 'comment:updated', (e) => e.comment.id === body.comment.id);
-    const res = await request(node.url).patch(`/api/v1/comments/${body.comment.id}`).set('Authorization', `Bearer ${author}`).send({ body: 'after edit' });
+    const res = await request(node.url)
+      .patch(`/api/v1/comments/${body.comment.id}`)
+      .set('Authorization', `Bearer ${author}`)
+      .send({ body: 'after edit' });
     expect(res.status).toBe(200);
     expect((await got).comment).toMatchObject({ body: 'after edit', editedAt: expect.any(String) });
     await settle();
@@ -107,11 +121,16 @@ describe('live delivery to the readers of a page (one node)', () => {
     const seen = watch<Created>('comment:updated', (e) => e.comment.id);
     const got = nextEvent<Created>(p2, 'comment:updated', (e) => e.comment.id === body.comment.id);
     const fan = signToken(site, { sub: 'fan-1' });
-    const res = await request(node.url).put(`/api/v1/comments/${body.comment.id}/reactions/like`).set('Authorization', `Bearer ${fan}`);
+    const res = await request(node.url)
+      .put(`/api/v1/comments/${body.comment.id}/reactions/like`)
+      .set('Authorization', `Bearer ${fan}`);
     expect(res.status).toBe(200);
     expect((await got).comment.reactions).toEqual({ like: 1 });
     // Idempotent: setting it again changes nothing, so nothing is broadcast.
-    await request(node.url).put(`/api/v1/comments/${body.comment.id}/reactions/like`).set('Authorization', `Bearer ${fan}`).expect(200);
+    await request(node.url)
+      .put(`/api/v1/comments/${body.comment.id}/reactions/like`)
+      .set('Authorization', `Bearer ${fan}`)
+      .expect(200);
     await settle();
     expect(seen(body.comment.id)).toEqual([1, 1, 0]);
   });
@@ -160,7 +179,11 @@ describe('live delivery of held comments (pre-moderated site)', () => {
     const res = await postComment(node, site, 'held', author, 'please hold me');
     expect(res.status).toBe(202);
     expect((await ownGot).comment).toMatchObject({ id: res.body.comment.id, status: 'pending' });
-    expect((await modGot).comment).toMatchObject({ id: res.body.comment.id, status: 'pending', moderation: { reason: 'pre-moderation' } });
+    expect((await modGot).comment).toMatchObject({
+      id: res.body.comment.id,
+      status: 'pending',
+      moderation: { reason: 'pre-moderation' },
+    });
     // A moderator's own comment is never held, so it proves the room is live after the held one.
     const marker = nextEvent<Created>(reader, 'comment:created', (e) => e.comment.body === 'moderator marker');
     expect((await postComment(node, site, 'held', modToken(site), 'moderator marker')).status).toBe(201);

@@ -20,7 +20,16 @@ import {
 } from '../helpers/harness';
 
 type Fail = { ok: false; error: { code: string } };
-type AuditPage = { entries: { actor: { id: string; name: string }; action: string; target: { type: string; id: string }; reason: string | null; at: string }[]; nextCursor: string | null };
+type AuditPage = {
+  entries: {
+    actor: { id: string; name: string };
+    action: string;
+    target: { type: string; id: string };
+    reason: string | null;
+    at: string;
+  }[];
+  nextCursor: string | null;
+};
 const LIMITS = { postsPerMinutePerUser: 1000, postsPerMinutePerIp: 1000 };
 
 describe('who may moderate, and the audit log', () => {
@@ -53,8 +62,12 @@ describe('who may moderate, and the audit log', () => {
   });
 
   test('when a moderator of another site connects with this site’s id, then the connection is refused with invalid_token', async () => {
-    await expect(adminSocket(node, { siteId: site.siteId, token: modToken(other) })).rejects.toMatchObject({ message: 'invalid_token' });
-    await expect(adminSocket(node, { siteId: site.siteId, token: modToken(other, { site: site.siteId }) })).rejects.toMatchObject({ message: 'invalid_token' });
+    await expect(adminSocket(node, { siteId: site.siteId, token: modToken(other) })).rejects.toMatchObject({
+      message: 'invalid_token',
+    });
+    await expect(adminSocket(node, { siteId: site.siteId, token: modToken(other, { site: site.siteId }) })).rejects.toMatchObject(
+      { message: 'invalid_token' },
+    );
   });
 
   test('when a moderator acts on another site’s comments, users or pages, then nothing there changes', async () => {
@@ -64,7 +77,9 @@ describe('who may moderate, and the audit log', () => {
     for (const event of ['comment:approve', 'comment:reject', 'comment:delete'] as const) {
       expect(((await emitAck(mod, event, { commentId: id })) as Fail).error.code).toBe('not_found');
     }
-    expect((await listComments(node, other, pageId, {}, modToken(other))).body.comments).toMatchObject([{ id, status: 'pending' }]);
+    expect((await listComments(node, other, pageId, {}, modToken(other))).body.comments).toMatchObject([
+      { id, status: 'pending' },
+    ]);
     const mine = await emitAck<{ comments: Comment[] }>(mod, 'queue:list', { status: 'pending' });
     expect(mine.comments.map((c) => c.id)).not.toContain(id);
     await emitAck(mod, 'user:ban', { userId: 'shared-user' });
@@ -74,14 +89,31 @@ describe('who may moderate, and the audit log', () => {
 
   test('when comments and flags arrive, then mod:comment and mod:flag reach the moderators of that site only', async () => {
     const [s1, s2] = [await createSite(node, { limits: LIMITS }), await createSite(node, { limits: LIMITS })];
-    const [m1, m2] = [await adminSocket(node, { siteId: s1.siteId, token: modToken(s1) }), await adminSocket(node, { siteId: s2.siteId, token: modToken(s2) })];
-    const logs = [m1, m2].map((m) => ({ comments: record<{ comment: Comment }>(m, 'mod:comment'), flags: record<{ comment: Comment }>(m, 'mod:flag') }));
+    const [m1, m2] = [
+      await adminSocket(node, { siteId: s1.siteId, token: modToken(s1) }),
+      await adminSocket(node, { siteId: s2.siteId, token: modToken(s2) }),
+    ];
+    const logs = [m1, m2].map((m) => ({
+      comments: record<{ comment: Comment }>(m, 'mod:comment'),
+      flags: record<{ comment: Comment }>(m, 'mod:flag'),
+    }));
     const posted = await postComment(node, s1, 'p', signToken(s1), 'for site one');
-    await request(node.url).post(`/api/v1/comments/${posted.body.comment.id}/flags`).set('Authorization', `Bearer ${signToken(s1)}`).send({ reason: 'spam' }).expect(202);
+    await request(node.url)
+      .post(`/api/v1/comments/${posted.body.comment.id}/flags`)
+      .set('Authorization', `Bearer ${signToken(s1)}`)
+      .send({ reason: 'spam' })
+      .expect(202);
     // Site two's own events are markers: once they are in, site one's would have been too.
-    const marks = [nextEvent(m2, 'mod:comment', (e: { comment: Comment }) => e.comment.body === 'for site two'), nextEvent(m2, 'mod:flag')];
+    const marks = [
+      nextEvent(m2, 'mod:comment', (e: { comment: Comment }) => e.comment.body === 'for site two'),
+      nextEvent(m2, 'mod:flag'),
+    ];
     const theirs = await postComment(node, s2, 'p', modToken(s2), 'for site two');
-    await request(node.url).post(`/api/v1/comments/${theirs.body.comment.id}/flags`).set('Authorization', `Bearer ${signToken(s2)}`).send({ reason: 'meh' }).expect(202);
+    await request(node.url)
+      .post(`/api/v1/comments/${theirs.body.comment.id}/flags`)
+      .set('Authorization', `Bearer ${signToken(s2)}`)
+      .send({ reason: 'meh' })
+      .expect(202);
     await Promise.all(marks);
     expect(logs[0]!.comments.map((e) => e.comment.body)).toEqual(['for site one']);
     expect(logs[0]!.flags.map((e) => e.comment.id)).toEqual([posted.body.comment.id]);
@@ -127,7 +159,9 @@ describe('who may moderate, and the audit log', () => {
     expect([...first.entries, ...rest.entries].map((e) => e.action)).toEqual(entries.map((e) => e.action));
     expect(rest.nextCursor).toBeNull();
     expect((await audit(s.siteId, signToken(s, { roles: ['admin'] }))).body.entries).toHaveLength(7);
-    expect((await audit(other.siteId, ADMIN_KEY)).body.entries.map((e: { target: { id: string } }) => e.target.id)).not.toContain('bad-user');
+    expect((await audit(other.siteId, ADMIN_KEY)).body.entries.map((e: { target: { id: string } }) => e.target.id)).not.toContain(
+      'bad-user',
+    );
     m.close();
   });
 

@@ -44,9 +44,11 @@ describe('admin events and their effect on readers', () => {
   }
 
   const api = (token: string) => ({
-    edit: (id: string, body: string) => request(node.url).patch(`/api/v1/comments/${id}`).set('Authorization', `Bearer ${token}`).send({ body }),
+    edit: (id: string, body: string) =>
+      request(node.url).patch(`/api/v1/comments/${id}`).set('Authorization', `Bearer ${token}`).send({ body }),
     like: (id: string) => request(node.url).put(`/api/v1/comments/${id}/reactions/like`).set('Authorization', `Bearer ${token}`),
-    flag: (id: string, reason: string) => request(node.url).post(`/api/v1/comments/${id}/flags`).set('Authorization', `Bearer ${token}`).send({ reason }),
+    flag: (id: string, reason: string) =>
+      request(node.url).post(`/api/v1/comments/${id}/flags`).set('Authorization', `Bearer ${token}`).send({ reason }),
     remove: (id: string) => request(node.url).delete(`/api/v1/comments/${id}`).set('Authorization', `Bearer ${token}`),
   });
 
@@ -55,7 +57,10 @@ describe('admin events and their effect on readers', () => {
     const r = await reader(pageId);
     const { body } = await postComment(node, site, pageId, signToken(site), 'rude words');
     const gone = nextEvent<{ id: string; pageId: string }>(r, 'comment:deleted');
-    const ack = await emitAck<{ ok: true; comment: Comment }>(mod, 'comment:delete', { commentId: body.comment.id, reason: 'rude' });
+    const ack = await emitAck<{ ok: true; comment: Comment }>(mod, 'comment:delete', {
+      commentId: body.comment.id,
+      reason: 'rude',
+    });
     expect(ack.comment).toMatchObject({ id: body.comment.id, status: 'deleted', body: '', html: '' });
     expect(await gone).toEqual({ id: body.comment.id, pageId });
     expect((await listComments(node, site, pageId)).body.total).toBe(0);
@@ -67,11 +72,16 @@ describe('admin events and their effect on readers', () => {
     const author = signToken(site, { sub: 'rejected-author' });
     const { body } = await postComment(node, site, pageId, author, 'off topic');
     const gone = nextEvent<{ id: string }>(r, 'comment:deleted', (e) => e.id === body.comment.id);
-    const ack = await emitAck<{ ok: true; comment: Comment }>(mod, 'comment:reject', { commentId: body.comment.id, reason: 'off topic' });
+    const ack = await emitAck<{ ok: true; comment: Comment }>(mod, 'comment:reject', {
+      commentId: body.comment.id,
+      reason: 'off topic',
+    });
     expect(ack.comment).toMatchObject({ status: 'rejected', moderation: { reason: 'off topic' } });
     await gone;
     expect((await listComments(node, site, pageId)).body.comments).toEqual([]);
-    expect((await listComments(node, site, pageId, {}, author)).body.comments).toMatchObject([{ id: body.comment.id, status: 'rejected' }]);
+    expect((await listComments(node, site, pageId, {}, author)).body.comments).toMatchObject([
+      { id: body.comment.id, status: 'rejected' },
+    ]);
   });
 
   test('when a user is banned, then their posts, edits, reactions and flags get 403 banned on REST and the socket, on this site only', async () => {
@@ -82,7 +92,8 @@ describe('admin events and their effect on readers', () => {
     const other = await postComment(node, site, pageId, signToken(site), 'someone else');
     expect(await emitAck(mod, 'user:ban', { userId, reason: 'trolling' })).toEqual({ ok: true });
 
-    const banned = (res: request.Response) => expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 403, code: 'banned' });
+    const banned = (res: request.Response) =>
+      expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 403, code: 'banned' });
     banned(await postComment(node, site, pageId, troll, 'after the ban'));
     banned(await api(troll).edit(own.body.comment.id, 'edited after the ban'));
     banned(await api(troll).like(other.body.comment.id));
@@ -118,7 +129,8 @@ describe('admin events and their effect on readers', () => {
     const told = nextEvent<{ pageId: string; locked: boolean }>(r, 'page:locked');
     expect(await emitAck(mod, 'page:lock', { pageId, locked: true })).toEqual({ ok: true });
     expect(await told).toEqual({ pageId, locked: true });
-    const locked = (res: request.Response) => expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 423, code: 'locked' });
+    const locked = (res: request.Response) =>
+      expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 423, code: 'locked' });
     locked(await postComment(node, site, pageId, author, 'after the lock'));
     locked(await api(author).edit(body.comment.id, 'edit after the lock'));
     locked(await api(signToken(site)).like(body.comment.id));
@@ -136,21 +148,35 @@ describe('admin events and their effect on readers', () => {
   test('when readers flag comments, then moderators get mod:flag and queue:list flagged pages through them with counts and reasons', async () => {
     const pageId = uniqueId('page');
     const posted: string[] = [];
-    for (let i = 0; i < 3; i++) posted.push((await postComment(node, site, pageId, signToken(site), `flag target ${i}`)).body.comment.id);
+    for (let i = 0; i < 3; i++)
+      posted.push((await postComment(node, site, pageId, signToken(site), `flag target ${i}`)).body.comment.id);
     const flagged = nextEvent<{ flag: FlagPayload; comment: Comment }>(mod, 'mod:flag', (e) => e.flag.commentId === posted[0]);
     expect((await api(signToken(site, { sub: 'f1' })).flag(posted[0]!, 'spam')).status).toBe(202);
-    expect(await flagged).toMatchObject({ flag: { commentId: posted[0], pageId, reason: 'spam', userId: 'f1', flagCount: 1 }, comment: { id: posted[0] } });
+    expect(await flagged).toMatchObject({
+      flag: { commentId: posted[0], pageId, reason: 'spam', userId: 'f1', flagCount: 1 },
+      comment: { id: posted[0] },
+    });
     expect((await api(signToken(site, { sub: 'f2' })).flag(posted[0]!, 'abuse')).status).toBe(202);
     expect((await api(signToken(site, { sub: 'f2' })).flag(posted[0]!, 'again')).status).toBe(409);
     for (const id of posted.slice(1)) await api(signToken(site, { sub: 'f3' })).flag(id, 'meh');
 
-    const page1 = await emitAck<{ ok: true; comments: Comment[]; nextCursor: string | null }>(mod, 'queue:list', { status: 'flagged', limit: 2 });
-    const page2 = await emitAck<{ ok: true; comments: Comment[]; nextCursor: string | null }>(mod, 'queue:list', { status: 'flagged', limit: 2, cursor: page1.nextCursor });
+    const page1 = await emitAck<{ ok: true; comments: Comment[]; nextCursor: string | null }>(mod, 'queue:list', {
+      status: 'flagged',
+      limit: 2,
+    });
+    const page2 = await emitAck<{ ok: true; comments: Comment[]; nextCursor: string | null }>(mod, 'queue:list', {
+      status: 'flagged',
+      limit: 2,
+      cursor: page1.nextCursor,
+    });
     const all = [...page1.comments, ...page2.comments];
     expect(page1.nextCursor).toEqual(expect.any(String));
     expect(page2.nextCursor).toBeNull();
     expect(all.map((c) => c.id)).toEqual([...posted].reverse());
-    expect(all.find((c) => c.id === posted[0])!.moderation).toMatchObject({ flagCount: 2, flagReasons: expect.arrayContaining(['spam', 'abuse']) });
+    expect(all.find((c) => c.id === posted[0])!.moderation).toMatchObject({
+      flagCount: 2,
+      flagReasons: expect.arrayContaining(['spam', 'abuse']),
+    });
 
     // Approving a flagged comment dismisses its flags.
     await emitAck(mod, 'comment:approve', { commentId: posted[0] });
@@ -166,7 +192,11 @@ describe('admin events and their effect on readers', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { comments: Comment[]; nextCursor: string | null } = await emitAck(preMod, 'queue:list', { status: 'pending', limit: 2, cursor });
+      const res: { comments: Comment[]; nextCursor: string | null } = await emitAck(preMod, 'queue:list', {
+        status: 'pending',
+        limit: 2,
+        cursor,
+      });
       seen.push(...res.comments.map((c) => c.id));
       cursor = res.nextCursor;
     } while (cursor);
@@ -181,7 +211,16 @@ describe('admin events and their effect on readers', () => {
     ['user:ban', [{}, { userId: '' }, { userId: 'x'.repeat(129) }, { userId: 'u', until: 'tomorrow' }]],
     ['user:unban', [{}, { userId: 7 }]],
     ['page:lock', [{}, { pageId: 'p' }, { pageId: 'p', locked: 'yes' }, { pageId: 'has space', locked: true }]],
-    ['queue:list', [{}, { status: 'all' }, { status: 'pending', limit: 0 }, { status: 'pending', limit: 101 }, { status: 'pending', cursor: 'zz' }]],
+    [
+      'queue:list',
+      [
+        {},
+        { status: 'all' },
+        { status: 'pending', limit: 0 },
+        { status: 'pending', limit: 101 },
+        { status: 'pending', cursor: 'zz' },
+      ],
+    ],
   ])('when %s gets an invalid payload, then the ack is bad_request', async (event, payloads) => {
     for (const payload of [undefined, ...payloads]) {
       const s = mod.timeout(3000) as unknown as { emitWithAck: (e: string, ...a: unknown[]) => Promise<Fail> };

@@ -107,13 +107,21 @@ describe('moderation modes', () => {
     const two = await setup({ moderation: 'first' });
     const held = await postComment(node, one.site, one.pageId, signToken(one.site, { sub: 'wanderer' }), 'on site one');
     await emitAck(one.mod, 'comment:approve', { commentId: held.body.comment.id });
-    expect((await postComment(node, one.site, one.pageId, signToken(one.site, { sub: 'wanderer' }), 'again on one')).status).toBe(201);
-    expect((await postComment(node, two.site, two.pageId, signToken(two.site, { sub: 'wanderer' }), 'on site two')).status).toBe(202);
+    expect((await postComment(node, one.site, one.pageId, signToken(one.site, { sub: 'wanderer' }), 'again on one')).status).toBe(
+      201,
+    );
+    expect((await postComment(node, two.site, two.pageId, signToken(two.site, { sub: 'wanderer' }), 'on site two')).status).toBe(
+      202,
+    );
   });
 
   test('when the site blocks words, then a matching comment is held with the reason and others publish', async () => {
     const { site, pageId, reader, mod, seen } = await setup({ moderation: 'post' });
-    await request(node.url).patch(`/api/v1/sites/${site.siteId}`).set('Authorization', `Bearer ${ADMIN_KEY}`).send({ blockedWords: ['spamword', 'casino'] }).expect(200);
+    await request(node.url)
+      .patch(`/api/v1/sites/${site.siteId}`)
+      .set('Authorization', `Bearer ${ADMIN_KEY}`)
+      .send({ blockedWords: ['spamword', 'casino'] })
+      .expect(200);
     const modSeen = nextEvent<Created>(mod, 'mod:comment', (e) => e.comment.status === 'pending');
     const held = await postComment(node, site, pageId, signToken(site), 'Visit my CASINO today');
     expect(held.status).toBe(202);
@@ -130,7 +138,10 @@ describe('moderation modes', () => {
     const author = signToken(site);
     const { body } = await postComment(node, site, pageId, author, 'innocent');
     const gone = nextEvent<{ id: string }>(reader, 'comment:deleted', (e) => e.id === body.comment.id);
-    const res = await request(node.url).patch(`/api/v1/comments/${body.comment.id}`).set('Authorization', `Bearer ${author}`).send({ body: 'now forbidden' });
+    const res = await request(node.url)
+      .patch(`/api/v1/comments/${body.comment.id}`)
+      .set('Authorization', `Bearer ${author}`)
+      .send({ body: 'now forbidden' });
     expect(res.status).toBe(200);
     expect(res.body.comment.status).toBe('pending');
     await gone;

@@ -1,6 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { PresencePayload } from '../../client-sdk/src/protocol';
-import { closeSockets, createSite, emitAck, readerSocket, startNode, uniqueId, until, type ReaderClient, type TestNode, type TestSite } from '../helpers/harness';
+import {
+  closeSockets,
+  createSite,
+  emitAck,
+  readerSocket,
+  startNode,
+  uniqueId,
+  until,
+  type ReaderClient,
+  type TestNode,
+  type TestSite,
+} from '../helpers/harness';
 
 type Stamped = PresencePayload & { at: number };
 /** A reader socket with every presence update it got, recorded from before it joined. */

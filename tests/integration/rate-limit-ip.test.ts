@@ -1,5 +1,14 @@
 import request from 'supertest';
-import { closeSockets, createSite, postComment, readerSocket, signToken, startNode, type TestNode, type TestSite } from '../helpers/harness';
+import {
+  closeSockets,
+  createSite,
+  postComment,
+  readerSocket,
+  signToken,
+  startNode,
+  type TestNode,
+  type TestSite,
+} from '../helpers/harness';
 
 /** Posts one comment as a fresh user, optionally claiming a client address with X-Forwarded-For. */
 function postAsNewUser(node: TestNode, site: TestSite, body: string, forwardedFor?: string) {
@@ -72,7 +81,8 @@ describe('per-IP, guest-token, flag and connection limits', () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await postAsNewUser(direct, site, `flag me ${i}`)).body.comment.id as string);
     const flagger = signToken(site);
-    const flag = (id: string) => request(direct.url).post(`/api/v1/comments/${id}/flags`).set('Authorization', `Bearer ${flagger}`).send({ reason: 'spam' });
+    const flag = (id: string) =>
+      request(direct.url).post(`/api/v1/comments/${id}/flags`).set('Authorization', `Bearer ${flagger}`).send({ reason: 'spam' });
     expect((await flag(ids[0]!)).status).toBe(202);
     expect((await flag(ids[1]!)).status).toBe(202);
     const res = await flag(ids[2]!);
@@ -80,7 +90,10 @@ describe('per-IP, guest-token, flag and connection limits', () => {
     expect(res.body.error.code).toBe('rate_limited');
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(60);
     // Another reader's flag is not affected.
-    const other = await request(direct.url).post(`/api/v1/comments/${ids[2]!}/flags`).set('Authorization', `Bearer ${signToken(site)}`).send({ reason: 'spam' });
+    const other = await request(direct.url)
+      .post(`/api/v1/comments/${ids[2]!}/flags`)
+      .set('Authorization', `Bearer ${signToken(site)}`)
+      .send({ reason: 'spam' });
     expect(other.status).toBe(202);
   });
 

@@ -1,5 +1,18 @@
 import request from 'supertest';
-import { ADMIN_KEY, closeSockets, createSite, emitAck, postComment, readerSocket, signToken, startNode, uniqueId, until, type TestNode, type TestSite } from '../helpers/harness';
+import {
+  ADMIN_KEY,
+  closeSockets,
+  createSite,
+  emitAck,
+  postComment,
+  readerSocket,
+  signToken,
+  startNode,
+  uniqueId,
+  until,
+  type TestNode,
+  type TestSite,
+} from '../helpers/harness';
 import { startPrivateRedis, type PrivateRedis } from '../setup/redis-server';
 
 /** Posts `n` distinct comments as one token on one node and returns the statuses. */
@@ -31,7 +44,8 @@ describe('rate limits across two nodes sharing Redis', () => {
     const sub = uniqueId('u');
     expect(await postMany(a, site, signToken(site, { sub }), 3)).toEqual([201, 201, 201]);
     const socket = await readerSocket(b, { siteId: site.siteId, token: signToken(site, { sub }) });
-    for (let i = 0; i < 2; i++) expect((await emitAck<{ ok: boolean }>(socket, 'comment:post', { pageId: 'p', body: `on b ${i}` })).ok).toBe(true);
+    for (let i = 0; i < 2; i++)
+      expect((await emitAck<{ ok: boolean }>(socket, 'comment:post', { pageId: 'p', body: `on b ${i}` })).ok).toBe(true);
     expect((await postComment(b, site, 'p', signToken(site, { sub }), 'sixth on b')).status).toBe(429);
     expect((await postComment(a, site, 'p', signToken(site, { sub }), 'sixth on a')).status).toBe(429);
   });
@@ -47,7 +61,10 @@ describe('rate limits across two nodes sharing Redis', () => {
     const site = await createSite(a);
     // Node b caches the site with the default limits first.
     expect((await postComment(b, site, 'p', signToken(site), 'warm the cache')).status).toBe(201);
-    const patch = await request(a.url).patch(`/api/v1/sites/${site.siteId}`).set('Authorization', `Bearer ${ADMIN_KEY}`).send({ limits: { postsPerMinutePerUser: 10 } });
+    const patch = await request(a.url)
+      .patch(`/api/v1/sites/${site.siteId}`)
+      .set('Authorization', `Bearer ${ADMIN_KEY}`)
+      .send({ limits: { postsPerMinutePerUser: 10 } });
     expect(patch.status).toBe(200);
     // The change notice travels over Redis: a probe user's sixth post is refused until it lands on b.
     const probe = signToken(site);
@@ -90,7 +107,9 @@ describe('rate limits when Redis goes away (private Redis)', () => {
     // Per node: the other node's insurance limiter has its own budget for the same user.
     const onB = await postMany(b, site, token, 6);
     expect(onB).toEqual([201, 201, 201, 201, 201, 429]);
-    const ack = await readerSocket(b, { siteId: site.siteId, token }).then((s) => emitAck<{ ok: boolean; error?: { code: string } }>(s, 'comment:post', { pageId: 'p', body: 'socket while down' }));
+    const ack = await readerSocket(b, { siteId: site.siteId, token }).then((s) =>
+      emitAck<{ ok: boolean; error?: { code: string } }>(s, 'comment:post', { pageId: 'p', body: 'socket while down' }),
+    );
     expect(ack.error?.code).toBe('rate_limited');
 
     await redis.start();

@@ -1,5 +1,17 @@
 import request from 'supertest';
-import { ADMIN_KEY, closeSockets, createSite, emitAck, postComment, readerSocket, signToken, startNode, uniqueId, type TestNode, type TestSite } from '../helpers/harness';
+import {
+  ADMIN_KEY,
+  closeSockets,
+  createSite,
+  emitAck,
+  postComment,
+  readerSocket,
+  signToken,
+  startNode,
+  uniqueId,
+  type TestNode,
+  type TestSite,
+} from '../helpers/harness';
 
 /** Reads one labelled sample of `parley_rate_limited_total` from /metrics (0 when absent). */
 async function rejections(node: TestNode, limit: string): Promise<number> {
@@ -47,8 +59,15 @@ describe('rate limits on posting (one node, shared Redis)', () => {
       const ack = await emitAck<{ ok: boolean }>(socket, 'comment:post', { pageId: 'p', body: `socket ${i}` });
       expect(ack.ok).toBe(true);
     }
-    const ack = await emitAck<{ ok: boolean; error: { code: string; message: string; retryAfterMs: number } }>(socket, 'comment:post', { pageId: 'p', body: 'socket 6' });
-    expect(ack).toEqual({ ok: false, error: { code: 'rate_limited', message: expect.any(String), retryAfterMs: expect.any(Number) } });
+    const ack = await emitAck<{ ok: boolean; error: { code: string; message: string; retryAfterMs: number } }>(
+      socket,
+      'comment:post',
+      { pageId: 'p', body: 'socket 6' },
+    );
+    expect(ack).toEqual({
+      ok: false,
+      error: { code: 'rate_limited', message: expect.any(String), retryAfterMs: expect.any(Number) },
+    });
     expect(ack.error.retryAfterMs).toBeGreaterThan(0);
   });
 
@@ -58,9 +77,13 @@ describe('rate limits on posting (one node, shared Redis)', () => {
     const token = signToken(site, { sub });
     const socket = await readerSocket(node, { siteId: site.siteId, token: signToken(site, { sub }) });
     expect(await postMany(node, site, 'p', token, 3)).toEqual([201, 201, 201]);
-    for (let i = 0; i < 2; i++) expect((await emitAck<{ ok: boolean }>(socket, 'comment:post', { pageId: 'p', body: `mixed ${i}` })).ok).toBe(true);
+    for (let i = 0; i < 2; i++)
+      expect((await emitAck<{ ok: boolean }>(socket, 'comment:post', { pageId: 'p', body: `mixed ${i}` })).ok).toBe(true);
     expect((await postComment(node, site, 'p', token, 'sixth over REST')).status).toBe(429);
-    const ack = await emitAck<{ ok: boolean; error?: { code: string } }>(socket, 'comment:post', { pageId: 'p', body: 'sixth over the socket' });
+    const ack = await emitAck<{ ok: boolean; error?: { code: string } }>(socket, 'comment:post', {
+      pageId: 'p',
+      body: 'sixth over the socket',
+    });
     expect(ack.ok).toBe(false);
     expect(ack.error?.code).toBe('rate_limited');
   });
@@ -125,7 +148,13 @@ describe('rate limits on posting (one node, shared Redis)', () => {
 
   test('when /metrics is scraped on a fresh node, then it lists a rejection counter for every limit', async () => {
     const res = await request(node.url).get('/metrics');
-    for (const limit of ['postsPerMinutePerUser', 'postsPerMinutePerIp', 'guestTokensPerHourPerIp', 'flagsPerHourPerUser', 'connectionsPerMinutePerIp']) {
+    for (const limit of [
+      'postsPerMinutePerUser',
+      'postsPerMinutePerIp',
+      'guestTokensPerHourPerIp',
+      'flagsPerHourPerUser',
+      'connectionsPerMinutePerIp',
+    ]) {
       expect(res.text).toMatch(new RegExp(`^parley_rate_limited_total\\{limit="${limit}"\\} \\d+$`, 'm'));
     }
   });

@@ -8,12 +8,20 @@ describe('public site settings', () => {
   });
   afterAll(() => node.close());
 
-  test('when anyone asks for a site\'s settings, then they get what the widget needs and never the secret or limits', async () => {
+  test("when anyone asks for a site's settings, then they get what the widget needs and never the secret or limits", async () => {
     const site = await createSite(node, { guests: true, moderation: 'first', editWindowSec: 300, maxDepth: 2 });
     const res = await request(node.url).get(`/api/v1/sites/${site.siteId}/settings`);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      settings: { siteId: site.siteId, name: `Test ${site.siteId}`, guests: true, moderation: 'first', editWindowSec: 300, maxDepth: 2, maxBodyChars: 5000 },
+      settings: {
+        siteId: site.siteId,
+        name: `Test ${site.siteId}`,
+        guests: true,
+        moderation: 'first',
+        editWindowSec: 300,
+        maxDepth: 2,
+        maxBodyChars: 5000,
+      },
     });
     expect(JSON.stringify(res.body)).not.toContain(site.secret);
   });

@@ -8,7 +8,11 @@ const PAGE = `/2024/startup-check-${Date.now()}`;
 const marker = Math.random().toString(36).slice(2);
 
 async function devToken(base: string): Promise<string> {
-  const res = await fetch(`${base}/api/v1/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const res = await fetch(`${base}/api/v1/dev/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
   return ((await res.json()) as { token: string }).token;
 }
 
@@ -61,7 +65,9 @@ describe('starting the server as the README does', () => {
     const second = spawnServer(env);
     running.push(second);
     expect(await waitReady(`${base}/readyz`, 10_000)).toBeLessThan(10_000);
-    const listed = (await (await fetch(`${base}/api/v1/sites/demo/pages/${encodeURIComponent(PAGE)}/comments`)).json()) as { comments: { id: string; body: string }[] };
+    const listed = (await (await fetch(`${base}/api/v1/sites/demo/pages/${encodeURIComponent(PAGE)}/comments`)).json()) as {
+      comments: { id: string; body: string }[];
+    };
     expect(listed.comments.map((c) => c.id)).toEqual([comment.id]);
     expect(listed.comments[0]!.body).toBe(`Written before the restart (${marker})`);
     expect((await stop(second)).code).toBe(0);

@@ -12,7 +12,12 @@ import {
   type Verdict,
 } from '../../server/src/modules/moderation/checks';
 
-type Overrides = { site?: Partial<CheckInput['site']>; author?: Partial<CheckInput['author']>; page?: Partial<CheckInput['page']>; body?: string };
+type Overrides = {
+  site?: Partial<CheckInput['site']>;
+  author?: Partial<CheckInput['author']>;
+  page?: Partial<CheckInput['page']>;
+  body?: string;
+};
 
 /** A check input for an ordinary signed-in reader on an open, post-moderated page. */
 function buildInput(o: Overrides = {}): CheckInput {
@@ -62,30 +67,67 @@ describe('publication checks', () => {
     ['banned author', buildInput({ author: { banned: true } }), 'refuse banned 403'],
     ['locked page, reader', buildInput({ page: { locked: true } }), 'refuse locked 423'],
     ['locked page, moderator', buildInput({ page: { locked: true }, author: { moderator: true } }), 'pass'],
-    ['blocked word, reader', buildInput({ site: { blockedWords: ['spam'] }, body: 'spam!' }), 'hold contains a blocked word ("spam")'],
-    ['blocked word, moderator', buildInput({ site: { blockedWords: ['spam'] }, author: { moderator: true }, body: 'spam!' }), 'pass'],
+    [
+      'blocked word, reader',
+      buildInput({ site: { blockedWords: ['spam'] }, body: 'spam!' }),
+      'hold contains a blocked word ("spam")',
+    ],
+    [
+      'blocked word, moderator',
+      buildInput({ site: { blockedWords: ['spam'] }, author: { moderator: true }, body: 'spam!' }),
+      'pass',
+    ],
     ['pre-moderated site, reader', buildInput({ site: { moderation: 'pre' } }), 'hold pre-moderation'],
     ['pre-moderated site, moderator', buildInput({ site: { moderation: 'pre' }, author: { moderator: true } }), 'pass'],
-    ['first-comment moderation, untrusted reader', buildInput({ site: { moderation: 'first' }, author: { trusted: false } }), 'hold first comment of this author'],
-    ['first-comment moderation, trusted reader', buildInput({ site: { moderation: 'first' }, author: { trusted: true } }), 'pass'],
+    [
+      'first-comment moderation, untrusted reader',
+      buildInput({ site: { moderation: 'first' }, author: { trusted: false } }),
+      'hold first comment of this author',
+    ],
+    [
+      'first-comment moderation, trusted reader',
+      buildInput({ site: { moderation: 'first' }, author: { trusted: true } }),
+      'pass',
+    ],
     ['post-moderated site, untrusted reader', buildInput({ author: { trusted: false } }), 'pass'],
-    ['banned guest on a site without guests (guest rule first)', buildInput({ site: { guests: false }, author: { guest: true, banned: true } }), 'refuse forbidden 403'],
-    ['banned author on a locked page (ban first)', buildInput({ author: { banned: true }, page: { locked: true } }), 'refuse banned 403'],
-    ['locked page with a blocked word (refusal beats hold)', buildInput({ page: { locked: true }, site: { blockedWords: ['spam'] }, body: 'spam' }), 'refuse locked 423'],
-    ['blocked word on a pre-moderated site (the word is the reason)', buildInput({ site: { moderation: 'pre', blockedWords: ['spam'] }, body: 'spam' }), 'hold contains a blocked word ("spam")'],
+    [
+      'banned guest on a site without guests (guest rule first)',
+      buildInput({ site: { guests: false }, author: { guest: true, banned: true } }),
+      'refuse forbidden 403',
+    ],
+    [
+      'banned author on a locked page (ban first)',
+      buildInput({ author: { banned: true }, page: { locked: true } }),
+      'refuse banned 403',
+    ],
+    [
+      'locked page with a blocked word (refusal beats hold)',
+      buildInput({ page: { locked: true }, site: { blockedWords: ['spam'] }, body: 'spam' }),
+      'refuse locked 423',
+    ],
+    [
+      'blocked word on a pre-moderated site (the word is the reason)',
+      buildInput({ site: { moderation: 'pre', blockedWords: ['spam'] }, body: 'spam' }),
+      'hold contains a blocked word ("spam")',
+    ],
   ];
   test.each(table)('when posting as a %s, then the verdict is as listed', (_what, input, expected) => {
     expect(summary(runChecks(POST_CHECKS, input))).toBe(expected);
   });
 
   test('when editing, reacting or flagging, then only guest, ban and lock rules apply (no holds)', () => {
-    const holdsOnPost = buildInput({ site: { moderation: 'pre', blockedWords: ['spam'] }, author: { trusted: false }, body: 'spam' });
+    const holdsOnPost = buildInput({
+      site: { moderation: 'pre', blockedWords: ['spam'] },
+      author: { trusted: false },
+      body: 'spam',
+    });
     expect(summary(runChecks(WRITE_CHECKS, holdsOnPost))).toBe('pass');
     expect(summary(runChecks(WRITE_CHECKS, buildInput({ page: { locked: true } })))).toBe('refuse locked 423');
   });
 
   test('when each check is run alone on a clean input, then each passes', () => {
-    for (const check of [guestsAllowed, notBanned, pageOpen, blockedWords, moderationMode]) expect(check(buildInput())).toEqual({ kind: 'pass' });
+    for (const check of [guestsAllowed, notBanned, pageOpen, blockedWords, moderationMode])
+      expect(check(buildInput())).toEqual({ kind: 'pass' });
   });
 
   test('when no checks are given, then the verdict is pass', () => {

@@ -4,7 +4,16 @@ import { ConfigError, loadConfig } from '../../server/src/config';
 describe('loadConfig', () => {
   test('when the environment is empty, then the SPEC defaults apply (development, port 3000, embedded store, ./data)', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ nodeEnv: 'development', dev: true, port: 3000, mongodbUri: null, redisUrl: null, adminApiKey: null, trustProxy: false, logLevel: 'info' });
+    expect(c).toMatchObject({
+      nodeEnv: 'development',
+      dev: true,
+      port: 3000,
+      mongodbUri: null,
+      redisUrl: null,
+      adminApiKey: null,
+      trustProxy: false,
+      logLevel: 'info',
+    });
     expect(c.dataDir).toBe(path.resolve('./data'));
   });
 

@@ -3,7 +3,8 @@ import { AppError } from '../../server/src/errors';
 import { decodeCursor, encodeCursor, type CursorPosition } from '../../server/src/modules/comments/cursor';
 
 const ID = '65a1b2c3d4e5f60718293a4b';
-const b64 = (value: unknown): string => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value), 'utf8').toString('base64url');
+const b64 = (value: unknown): string =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value), 'utf8').toString('base64url');
 
 function decodeError(cursor: string, sort: SortOrder): AppError {
   try {
@@ -35,8 +36,15 @@ describe('cursor encoding', () => {
   });
 
   test('when the sort key is encoded, then the cursor carries the sort, the id and (for top) the likes', () => {
-    expect(JSON.parse(Buffer.from(encodeCursor({ sort: 'top', id: ID, likes: 7 }), 'base64url').toString('utf8'))).toEqual(['top', ID, 7]);
-    expect(JSON.parse(Buffer.from(encodeCursor({ sort: 'newest', id: ID }), 'base64url').toString('utf8'))).toEqual(['newest', ID]);
+    expect(JSON.parse(Buffer.from(encodeCursor({ sort: 'top', id: ID, likes: 7 }), 'base64url').toString('utf8'))).toEqual([
+      'top',
+      ID,
+      7,
+    ]);
+    expect(JSON.parse(Buffer.from(encodeCursor({ sort: 'newest', id: ID }), 'base64url').toString('utf8'))).toEqual([
+      'newest',
+      ID,
+    ]);
   });
 });
 

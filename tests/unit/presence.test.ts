@@ -12,7 +12,10 @@ describe('sumFresh: the presence total of the node entries in Redis', () => {
     ['malformed entries', { a: 'x|y', b: '5', c: '', d: `1|${NOW}` }, undefined, 1],
     ['this node left out', { me: `5|${NOW}`, b: `4|${NOW}` }, 'me', 4],
     ['only this node', { me: `5|${NOW}` }, 'me', 0],
-  ])('when the hash holds %s, then the total counts only fresh, well-formed entries of the other nodes', (_what, entries, except, total) => {
-    expect(sumFresh(entries as Record<string, string>, NOW, except)).toBe(total);
-  });
+  ])(
+    'when the hash holds %s, then the total counts only fresh, well-formed entries of the other nodes',
+    (_what, entries, except, total) => {
+      expect(sumFresh(entries as Record<string, string>, NOW, except)).toBe(total);
+    },
+  );
 });

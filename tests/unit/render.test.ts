@@ -23,7 +23,8 @@ function unsafeParts(html: string): string[] {
         const url = value.replace(/[\u0000-\u0020\u007f-\u009f]/g, '').toLowerCase();
         if (name === 'href' && /^[a-z][a-z0-9+.-]*:/.test(url) && !/^(https?|mailto):/.test(url)) problems.push(`href ${value}`);
       }
-      if (node.name === 'a' && (node.attribs.rel !== LINK_REL || node.attribs.target !== '_blank')) problems.push('link without rel/target');
+      if (node.name === 'a' && (node.attribs.rel !== LINK_REL || node.attribs.target !== '_blank'))
+        problems.push('link without rel/target');
       walk(node.children);
     }
   };
@@ -122,7 +123,9 @@ describe('comment HTML sanitizing (XSS table)', () => {
 
   test('when the walker sees an unsafe fragment, then it reports it (the check can fail)', () => {
     expect(unsafeParts('<p onclick="x">a</p>')).toEqual(['p[onclick]']);
-    expect(unsafeParts('<a href="jav&#x09;ascript:x" rel="nofollow ugc noopener noreferrer" target="_blank">a</a>')).toHaveLength(1);
+    expect(unsafeParts('<a href="jav&#x09;ascript:x" rel="nofollow ugc noopener noreferrer" target="_blank">a</a>')).toHaveLength(
+      1,
+    );
     expect(unsafeParts('<img src=x>')).toEqual(['<img>', 'img[src]']);
   });
 });
@@ -143,7 +146,11 @@ describe('markdown subset rendering', () => {
     ['a bare URL (linkify)', 'see https://ok.example now', `<p>see ${link('https://ok.example', 'https://ok.example')} now</p>`],
     ['raw HTML, which stays text', '<b>x</b>', '<p>&lt;b&gt;x&lt;/b&gt;</p>'],
     ['a heading marker, which is not in the subset', '# title', '<p># title</p>'],
-    ['an image, which is not in the subset', '![i](https://ok.example/a.png)', `<p>!${link('https://ok.example/a.png', 'i')}</p>`],
+    [
+      'an image, which is not in the subset',
+      '![i](https://ok.example/a.png)',
+      `<p>!${link('https://ok.example/a.png', 'i')}</p>`,
+    ],
   ];
 
   test.each(table)('when the body has %s, then the HTML is the expected subset', (_what, body, html) => {

@@ -34,32 +34,150 @@ const guestBody = z.object({ name: z.string().min(1).max(64) });
 /** Every REST route of `/api/v1`, as documented. */
 export const ROUTES: RouteDoc[] = [
   {
-    method: 'get', path: '/sites/{siteId}/pages/{pageId}/comments', summary: 'List one page of comments (top level, or the replies of parentId)', security: 'readerOptional',
-    params: pageParamsSchema, query: listQuerySchema, responses: { 200: { description: "A page of comments. `total` is the page's visible comment count at every level (as /counts and page:join report it), or the parent's replyCount when parentId is given.", schema: wire.commentPageResponse } },
+    method: 'get',
+    path: '/sites/{siteId}/pages/{pageId}/comments',
+    summary: 'List one page of comments (top level, or the replies of parentId)',
+    security: 'readerOptional',
+    params: pageParamsSchema,
+    query: listQuerySchema,
+    responses: {
+      200: {
+        description:
+          "A page of comments. `total` is the page's visible comment count at every level (as /counts and page:join report it), or the parent's replyCount when parentId is given.",
+        schema: wire.commentPageResponse,
+      },
+    },
   },
   {
-    method: 'post', path: '/sites/{siteId}/pages/{pageId}/comments', summary: 'Post a comment or reply (idempotent per clientNonce)', security: 'reader',
-    params: pageParamsSchema, body: postBodySchema,
+    method: 'post',
+    path: '/sites/{siteId}/pages/{pageId}/comments',
+    summary: 'Post a comment or reply (idempotent per clientNonce)',
+    security: 'reader',
+    params: pageParamsSchema,
+    body: postBodySchema,
     responses: {
       200: { description: 'The same clientNonce was posted before: the first comment', schema: wire.commentResponse },
       201: { description: 'Published', schema: wire.commentResponse },
       202: { description: 'Held for moderation', schema: wire.commentResponse },
     },
   },
-  { method: 'patch', path: '/comments/{id}', summary: "Edit one's own comment inside the edit window", security: 'reader', params: idParamsSchema, body: editBodySchema, responses: { 200: { description: 'Edited', schema: wire.commentResponse } } },
-  { method: 'delete', path: '/comments/{id}', summary: 'Delete a comment (author or moderator)', security: 'reader', params: idParamsSchema, responses: { 200: { description: 'The tombstone', schema: wire.commentResponse } } },
-  { method: 'put', path: '/comments/{id}/reactions/{type}', summary: "Set the viewer's reaction (idempotent)", security: 'reader', params: reactionParamsSchema, responses: { 200: { description: 'The comment with new counts', schema: wire.commentResponse } } },
-  { method: 'delete', path: '/comments/{id}/reactions/{type}', summary: "Unset the viewer's reaction (idempotent)", security: 'reader', params: reactionParamsSchema, responses: { 200: { description: 'The comment with new counts', schema: wire.commentResponse } } },
-  { method: 'post', path: '/comments/{id}/flags', summary: 'Flag a comment for moderators (once per reader)', security: 'reader', params: idParamsSchema, body: flagBodySchema, responses: { 202: { description: 'Flag recorded', schema: wire.flagResponse } } },
-  { method: 'get', path: '/sites/{siteId}/counts', summary: 'Visible comment counts of up to 100 pages', security: 'none', params: siteParams, query: countsQuerySchema, responses: { 200: { description: 'Counts by page id', schema: wire.countsResponse } } },
-  { method: 'get', path: '/sites/{siteId}/settings', summary: 'Public settings of a site (guests allowed, moderation mode, edit window, depth cap)', security: 'none', params: siteParams, responses: { 200: { description: 'Settings', schema: wire.settingsResponse } } },
-  { method: 'post', path: '/sites/{siteId}/guest-token', summary: 'Get a guest token (where the site allows guests)', security: 'none', params: siteParams, body: guestBody, responses: { 201: { description: 'A guest token', schema: wire.tokenResponse } } },
-  { method: 'post', path: '/sites', summary: 'Create a site; the only response that shows its secret', security: 'admin', body: createSiteSchema, responses: { 201: { description: 'Created', schema: wire.siteResponse } } },
-  { method: 'get', path: '/sites', summary: 'List sites (never secrets)', security: 'admin', responses: { 200: { description: 'Sites', schema: wire.sitesResponse } } },
-  { method: 'get', path: '/sites/{siteId}', summary: 'One site', security: 'admin', params: siteParams, responses: { 200: { description: 'The site', schema: wire.siteResponse } } },
-  { method: 'patch', path: '/sites/{siteId}', summary: 'Change a site (limits merged); rotateSecret answers a new secret', security: 'admin', params: siteParams, body: updateSiteSchema, responses: { 200: { description: 'The site (and a new secret after rotateSecret)', schema: wire.siteResponse } } },
-  { method: 'delete', path: '/sites/{siteId}', summary: 'Delete a site with all its data and disconnect its sockets', security: 'admin', params: siteParams, responses: { 204: { description: 'Deleted' } } },
-  { method: 'get', path: '/sites/{siteId}/audit', summary: 'Audit log of moderator actions (admin key or admin token)', security: 'admin', params: siteParams, query: auditQuerySchema, responses: { 200: { description: 'Entries, newest first', schema: wire.auditResponse } } },
+  {
+    method: 'patch',
+    path: '/comments/{id}',
+    summary: "Edit one's own comment inside the edit window",
+    security: 'reader',
+    params: idParamsSchema,
+    body: editBodySchema,
+    responses: { 200: { description: 'Edited', schema: wire.commentResponse } },
+  },
+  {
+    method: 'delete',
+    path: '/comments/{id}',
+    summary: 'Delete a comment (author or moderator)',
+    security: 'reader',
+    params: idParamsSchema,
+    responses: { 200: { description: 'The tombstone', schema: wire.commentResponse } },
+  },
+  {
+    method: 'put',
+    path: '/comments/{id}/reactions/{type}',
+    summary: "Set the viewer's reaction (idempotent)",
+    security: 'reader',
+    params: reactionParamsSchema,
+    responses: { 200: { description: 'The comment with new counts', schema: wire.commentResponse } },
+  },
+  {
+    method: 'delete',
+    path: '/comments/{id}/reactions/{type}',
+    summary: "Unset the viewer's reaction (idempotent)",
+    security: 'reader',
+    params: reactionParamsSchema,
+    responses: { 200: { description: 'The comment with new counts', schema: wire.commentResponse } },
+  },
+  {
+    method: 'post',
+    path: '/comments/{id}/flags',
+    summary: 'Flag a comment for moderators (once per reader)',
+    security: 'reader',
+    params: idParamsSchema,
+    body: flagBodySchema,
+    responses: { 202: { description: 'Flag recorded', schema: wire.flagResponse } },
+  },
+  {
+    method: 'get',
+    path: '/sites/{siteId}/counts',
+    summary: 'Visible comment counts of up to 100 pages',
+    security: 'none',
+    params: siteParams,
+    query: countsQuerySchema,
+    responses: { 200: { description: 'Counts by page id', schema: wire.countsResponse } },
+  },
+  {
+    method: 'get',
+    path: '/sites/{siteId}/settings',
+    summary: 'Public settings of a site (guests allowed, moderation mode, edit window, depth cap)',
+    security: 'none',
+    params: siteParams,
+    responses: { 200: { description: 'Settings', schema: wire.settingsResponse } },
+  },
+  {
+    method: 'post',
+    path: '/sites/{siteId}/guest-token',
+    summary: 'Get a guest token (where the site allows guests)',
+    security: 'none',
+    params: siteParams,
+    body: guestBody,
+    responses: { 201: { description: 'A guest token', schema: wire.tokenResponse } },
+  },
+  {
+    method: 'post',
+    path: '/sites',
+    summary: 'Create a site; the only response that shows its secret',
+    security: 'admin',
+    body: createSiteSchema,
+    responses: { 201: { description: 'Created', schema: wire.siteResponse } },
+  },
+  {
+    method: 'get',
+    path: '/sites',
+    summary: 'List sites (never secrets)',
+    security: 'admin',
+    responses: { 200: { description: 'Sites', schema: wire.sitesResponse } },
+  },
+  {
+    method: 'get',
+    path: '/sites/{siteId}',
+    summary: 'One site',
+    security: 'admin',
+    params: siteParams,
+    responses: { 200: { description: 'The site', schema: wire.siteResponse } },
+  },
+  {
+    method: 'patch',
+    path: '/sites/{siteId}',
+    summary: 'Change a site (limits merged); rotateSecret answers a new secret',
+    security: 'admin',
+    params: siteParams,
+    body: updateSiteSchema,
+    responses: { 200: { description: 'The site (and a new secret after rotateSecret)', schema: wire.siteResponse } },
+  },
+  {
+    method: 'delete',
+    path: '/sites/{siteId}',
+    summary: 'Delete a site with all its data and disconnect its sockets',
+    security: 'admin',
+    params: siteParams,
+    responses: { 204: { description: 'Deleted' } },
+  },
+  {
+    method: 'get',
+    path: '/sites/{siteId}/audit',
+    summary: 'Audit log of moderator actions (admin key or admin token)',
+    security: 'admin',
+    params: siteParams,
+    query: auditQuerySchema,
+    responses: { 200: { description: 'Entries, newest first', schema: wire.auditResponse } },
+  },
 ];
 
 const ERROR_STATUSES: Record<Security, number[]> = {
@@ -70,7 +188,10 @@ const ERROR_STATUSES: Record<Security, number[]> = {
 };
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 }
 
@@ -91,30 +212,56 @@ export function buildOpenApi(): Record<string, unknown> {
   for (const r of ROUTES) {
     const responses: Record<string, unknown> = {};
     for (const [status, res] of Object.entries(r.responses)) {
-      responses[status] = res.schema ? { description: res.description, content: { 'application/json': { schema: jsonSchema(res.schema, 'output') } } } : { description: res.description };
+      responses[status] = res.schema
+        ? { description: res.description, content: { 'application/json': { schema: jsonSchema(res.schema, 'output') } } }
+        : { description: res.description };
     }
     for (const status of ERROR_STATUSES[r.security]) {
-      responses[String(status)] ??= { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+      responses[String(status)] ??= {
+        description: 'Error',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      };
     }
-    const security = r.security === 'admin' ? [{ adminKey: [] }] : r.security === 'reader' ? [{ readerToken: [] }] : r.security === 'readerOptional' ? [{}, { readerToken: [] }] : [];
+    const security =
+      r.security === 'admin'
+        ? [{ adminKey: [] }]
+        : r.security === 'reader'
+          ? [{ readerToken: [] }]
+          : r.security === 'readerOptional'
+            ? [{}, { readerToken: [] }]
+            : [];
     (paths[r.path] ??= {})[r.method] = {
       summary: r.summary,
-      operationId: `${r.method}${r.path.replace(/[{}]/g, '').replace(/\/(\w)/g, (_m, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '')}`,
+      operationId: `${r.method}${r.path
+        .replace(/[{}]/g, '')
+        .replace(/\/(\w)/g, (_m, c: string) => c.toUpperCase())
+        .replace(/[^A-Za-z0-9]/g, '')}`,
       security,
       parameters: [...parameters('path', r.params), ...parameters('query', r.query)],
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
+      ...(r.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } }
+        : {}),
       responses,
     };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Parley REST API', version: '1.0.0', description: 'Self-hosted real-time comments. Errors are `{ error: { code, message } }`.' },
+    info: {
+      title: 'Parley REST API',
+      version: '1.0.0',
+      description: 'Self-hosted real-time comments. Errors are `{ error: { code, message } }`.',
+    },
     servers: [{ url: '/api/v1' }],
     paths,
     components: {
       schemas: { Error: jsonSchema(wire.errorResponse, 'output'), Comment: jsonSchema(wire.commentSchema, 'output') },
       securitySchemes: {
-        readerToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "A reader token signed by the site's backend, or a guest token" },
+        readerToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: "A reader token signed by the site's backend, or a guest token",
+        },
         adminKey: { type: 'http', scheme: 'bearer', description: 'ADMIN_API_KEY' },
       },
     },

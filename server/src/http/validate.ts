@@ -34,7 +34,8 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S
  */
 export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {
   for (const key of Object.keys((query ?? {}) as object)) {
-    if (/^\$|[[\]]/.test(key)) throw errors.badRequest(`query parameter "${key.slice(0, 40)}" is not allowed: no brackets or $ in parameter names`);
+    if (/^\$|[[\]]/.test(key))
+      throw errors.badRequest(`query parameter "${key.slice(0, 40)}" is not allowed: no brackets or $ in parameter names`);
   }
   return parse(schema, query);
 }

@@ -3,7 +3,19 @@ import { z } from 'zod';
 /** Zod descriptions of response bodies, used for the OpenAPI document (and its response tests). */
 export const errorResponse = z.object({
   error: z.object({
-    code: z.enum(['bad_request', 'invalid_token', 'forbidden', 'not_found', 'conflict', 'payload_too_large', 'rate_limited', 'locked', 'banned', 'unavailable', 'internal']),
+    code: z.enum([
+      'bad_request',
+      'invalid_token',
+      'forbidden',
+      'not_found',
+      'conflict',
+      'payload_too_large',
+      'rate_limited',
+      'locked',
+      'banned',
+      'unavailable',
+      'internal',
+    ]),
     message: z.string(),
     retryAfterMs: z.number().int().optional(),
     details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
@@ -26,22 +38,35 @@ export const commentSchema = z.object({
   replyCount: z.number().int().min(0),
   reactions: z.object({ like: z.number().int().min(0) }),
   viewer: z.object({ reacted: z.array(z.enum(['like'])) }).optional(),
-  moderation: z.object({ reason: z.string().nullable().optional(), flagCount: z.number().int().optional(), flagReasons: z.array(z.string()).optional() }).optional(),
+  moderation: z
+    .object({
+      reason: z.string().nullable().optional(),
+      flagCount: z.number().int().optional(),
+      flagReasons: z.array(z.string()).optional(),
+    })
+    .optional(),
 });
 
 export const commentResponse = z.object({ comment: commentSchema });
 /** One page of a listing; `total` counts differently at the top level and for replies. */
 export const commentPageResponse = z.object({
   comments: z.array(commentSchema),
-  nextCursor: z.string().nullable().describe('Opaque cursor of the next page (base64url of the sort key and id); null on the last page.'),
+  nextCursor: z
+    .string()
+    .nullable()
+    .describe('Opaque cursor of the next page (base64url of the sort key and id); null on the last page.'),
   total: z
     .number()
     .int()
     .min(0)
-    .describe("Top level: the page's visible comment count at every level (the same number as /counts and page:join). With parentId: the parent's replyCount."),
+    .describe(
+      "Top level: the page's visible comment count at every level (the same number as /counts and page:join). With parentId: the parent's replyCount.",
+    ),
 });
 export const countsResponse = z.object({ counts: z.record(z.string(), z.number().int().min(0)) });
-export const flagResponse = z.object({ flag: z.object({ commentId: z.string(), reason: z.string(), createdAt: z.iso.datetime() }) });
+export const flagResponse = z.object({
+  flag: z.object({ commentId: z.string(), reason: z.string(), createdAt: z.iso.datetime() }),
+});
 export const tokenResponse = z.object({ token: z.string(), expiresAt: z.iso.datetime() });
 
 const limits = z.object({

@@ -52,11 +52,16 @@ export async function buildStore(progress: Progress = () => {}): Promise<string>
   if (fs.existsSync(bin)) return bin;
   const go = spawnSync('go', ['version'], { encoding: 'utf8' });
   if (go.error || go.status !== 0) throw new EmbeddedStoreError(NO_GO_HELP);
-  progress(`building the embedded MongoDB-compatible store (FerretDB), first run only; this takes 1-5 minutes (${go.stdout.trim()})…`);
+  progress(
+    `building the embedded MongoDB-compatible store (FerretDB), first run only; this takes 1-5 minutes (${go.stdout.trim()})…`,
+  );
   fs.mkdirSync(path.dirname(bin), { recursive: true });
   const tmp = `${bin}.tmp-${process.pid}`;
   const started = Date.now();
-  const ticker = setInterval(() => progress(`  still building the embedded store… ${Math.round((Date.now() - started) / 1000)} s`), 15_000);
+  const ticker = setInterval(
+    () => progress(`  still building the embedded store… ${Math.round((Date.now() - started) / 1000)} s`),
+    15_000,
+  );
   try {
     const stderr = await new Promise<string>((resolve, reject) => {
       const child = spawn('go', ['build', '-trimpath', '-o', tmp, '.'], {
@@ -67,7 +72,9 @@ export async function buildStore(progress: Progress = () => {}): Promise<string>
       let err = '';
       child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
       child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve(err) : reject(new EmbeddedStoreError(`building the embedded store failed:\n${err}\n${NO_GO_HELP}`))));
+      child.on('exit', (code) =>
+        code === 0 ? resolve(err) : reject(new EmbeddedStoreError(`building the embedded store failed:\n${err}\n${NO_GO_HELP}`)),
+      );
     });
     if (stderr.trim()) progress(stderr.trim());
   } finally {
@@ -103,7 +110,8 @@ function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Prom
       });
       sock.once('error', () => {
         sock.destroy();
-        if (Date.now() > deadline) reject(new EmbeddedStoreError(`the embedded store did not listen on port ${port} within ${timeoutMs} ms`));
+        if (Date.now() > deadline)
+          reject(new EmbeddedStoreError(`the embedded store did not listen on port ${port} within ${timeoutMs} ms`));
         else setTimeout(attempt, 50);
       });
     };

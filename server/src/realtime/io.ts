@@ -98,7 +98,15 @@ export function createIo(httpServer: HttpServer, opts: IoOptions): { io: ParleyS
 }
 
 /** The client IP of a handshake, honouring the same TRUST_PROXY rule as Express. */
-export function handshakeIp(address: string, headers: IncomingMessage['headers'], trust: (addr: string, i: number) => boolean): string {
-  const req = { headers, connection: { remoteAddress: address }, socket: { remoteAddress: address } } as unknown as IncomingMessage;
+export function handshakeIp(
+  address: string,
+  headers: IncomingMessage['headers'],
+  trust: (addr: string, i: number) => boolean,
+): string {
+  const req = {
+    headers,
+    connection: { remoteAddress: address },
+    socket: { remoteAddress: address },
+  } as unknown as IncomingMessage;
   return proxyaddr(req, trust);
 }

@@ -75,7 +75,10 @@ export class Presence {
     this.local.set(key, entry);
     if (this.timers.has(key)) return;
     const wait = Math.max(0, THROTTLE_MS - (Date.now() - (this.lastFlush.get(key) ?? 0)));
-    this.timers.set(key, setTimeout(() => void this.flush(key), wait));
+    this.timers.set(
+      key,
+      setTimeout(() => void this.flush(key), wait),
+    );
   }
 
   private async flush(key: string): Promise<void> {
@@ -113,7 +116,8 @@ export class Presence {
     const redis = this.deps.redis;
     if (!redis || redis.status !== 'ready' || this.local.size === 0) return;
     const multi = redis.multi();
-    for (const [key, e] of this.local) if (e.count > 0) multi.hset(key, this.deps.nodeId, `${e.count}|${Date.now()}`).pexpire(key, STALE_MS * 2);
+    for (const [key, e] of this.local)
+      if (e.count > 0) multi.hset(key, this.deps.nodeId, `${e.count}|${Date.now()}`).pexpire(key, STALE_MS * 2);
     await multi.exec().catch(() => undefined);
   }
 

@@ -23,7 +23,9 @@ export async function createFaultSite(url: string, fields: Record<string, unknow
 
 /** Signs a reader token for a user of a fault site. */
 export function tokenFor(site: FaultSite, sub: string): string {
-  return jwt.sign({ sub, name: sub, site: site.siteId, exp: Math.floor(Date.now() / 1000) + 3600 }, site.secret, { algorithm: 'HS256' });
+  return jwt.sign({ sub, name: sub, site: site.siteId, exp: Math.floor(Date.now() / 1000) + 3600 }, site.secret, {
+    algorithm: 'HS256',
+  });
 }
 
 /** One HTTP attempt: status 0 means the connection failed or was cut. */
@@ -36,7 +38,14 @@ export interface Attempt {
 }
 
 /** Posts one comment with a client nonce; never throws. */
-export async function postAttempt(url: string, site: FaultSite, pageId: string, token: string, body: string, clientNonce: string): Promise<Attempt> {
+export async function postAttempt(
+  url: string,
+  site: FaultSite,
+  pageId: string,
+  token: string,
+  body: string,
+  clientNonce: string,
+): Promise<Attempt> {
   const at = Date.now();
   try {
     const res = await fetch(`${url}/api/v1/sites/${site.siteId}/pages/${encodeURIComponent(pageId)}/comments`, {
@@ -126,10 +135,17 @@ export function startLoad(opts: LoadOptions): Load {
 }
 
 /** The comments of a site as stored (read straight from the store, not through Parley). */
-export async function storedComments(storeUri: string, dbName: string, siteId: string): Promise<{ id: string; clientNonce: string; pageId: string }[]> {
+export async function storedComments(
+  storeUri: string,
+  dbName: string,
+  siteId: string,
+): Promise<{ id: string; clientNonce: string; pageId: string }[]> {
   const conn = await mongoose.createConnection(storeUri, { dbName, serverSelectionTimeoutMS: 5000 }).asPromise();
   try {
-    const docs = await conn.db!.collection('comments').find({ siteId }, { projection: { _id: 1, clientNonce: 1, pageId: 1 } }).toArray();
+    const docs = await conn
+      .db!.collection('comments')
+      .find({ siteId }, { projection: { _id: 1, clientNonce: 1, pageId: 1 } })
+      .toArray();
     return docs.map((d) => ({ id: String(d._id), clientNonce: d.clientNonce as string, pageId: d.pageId as string }));
   } finally {
     await conn.close();
@@ -137,7 +153,12 @@ export async function storedComments(storeUri: string, dbName: string, siteId: s
 }
 
 /** Asserts the store holds every acknowledged comment exactly once and nothing twice; returns a problem list. */
-export async function verifyStored(storeUri: string, dbName: string, siteId: string, acked: Map<string, string>): Promise<string[]> {
+export async function verifyStored(
+  storeUri: string,
+  dbName: string,
+  siteId: string,
+  acked: Map<string, string>,
+): Promise<string[]> {
   const stored = await storedComments(storeUri, dbName, siteId);
   const problems: string[] = [];
   const byId = new Map(stored.map((c) => [c.id, c]));
@@ -165,7 +186,8 @@ export async function untilReadiness(url: string, want: 200 | 503, timeoutMs = 1
       status = 0;
     }
     if (status === want) return { ms: Date.now() - started, body };
-    if (Date.now() - started > timeoutMs) throw new Error(`readiness of ${url} never became ${want} (last ${status} ${JSON.stringify(body)})`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`readiness of ${url} never became ${want} (last ${status} ${JSON.stringify(body)})`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -75,7 +75,9 @@ export async function spawnNode(opts: SpawnOptions): Promise<NodeProcess> {
   };
   child.stdout!.on('data', append);
   child.stderr!.on('data', append);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitReady(url, child, () => out);
@@ -93,7 +95,10 @@ export async function spawnNode(opts: SpawnOptions): Promise<NodeProcess> {
     alive,
     output: () => out,
     // JSON log lines of the crash paths, and any non-JSON line (what Node prints when it dies of an error).
-    crashSigns: () => out.split('\n').filter((l) => l.trim() && (!l.startsWith('{') || /"msg":"(unhandled rejection|uncaught exception)"|"level":60/.test(l))),
+    crashSigns: () =>
+      out
+        .split('\n')
+        .filter((l) => l.trim() && (!l.startsWith('{') || /"msg":"(unhandled rejection|uncaught exception)"|"level":60/.test(l))),
     kill: (signal) => child.kill(signal),
     async stop() {
       if (alive()) child.kill('SIGKILL');

@@ -32,7 +32,11 @@ export function toPublicComment(c: CommentRecord, opts: MapOptions = {}): Commen
   };
   if (opts.reacted) out.viewer = { reacted: opts.reacted.filter((r): r is ReactionType => r === 'like') };
   if (opts.moderator && !tombstone) {
-    out.moderation = { reason: c.modReason, flagCount: c.flagCount, ...(opts.flagReasons ? { flagReasons: opts.flagReasons } : {}) };
+    out.moderation = {
+      reason: c.modReason,
+      flagCount: c.flagCount,
+      ...(opts.flagReasons ? { flagReasons: opts.flagReasons } : {}),
+    };
   }
   return out;
 }

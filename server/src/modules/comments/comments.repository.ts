@@ -97,7 +97,9 @@ export function listingQuery(q: ListQuery): { filter: FilterQuery<CommentDoc>; s
     sort = { likeCount: -1, _id: -1 };
     if (q.after) {
       const id = new Types.ObjectId(q.after.id);
-      and.push({ $or: [{ likeCount: trusted({ $lt: q.after.likes }) }, { likeCount: q.after.likes, _id: trusted({ $lt: id }) }] });
+      and.push({
+        $or: [{ likeCount: trusted({ $lt: q.after.likes }) }, { likeCount: q.after.likes, _id: trusted({ $lt: id }) }],
+      });
     }
   } else {
     const dir = q.sort === 'newest' ? -1 : 1;
@@ -158,7 +160,10 @@ export class CommentsRepository {
   /** One page of a thread level, plus whether more follow. */
   async list(q: ListQuery): Promise<{ items: CommentRecord[]; more: boolean }> {
     const { filter, sort } = listingQuery(q);
-    const docs = await this.Comment.find(filter).sort(sort).limit(q.limit + 1).lean<CommentDoc[]>();
+    const docs = await this.Comment.find(filter)
+      .sort(sort)
+      .limit(q.limit + 1)
+      .lean<CommentDoc[]>();
     return { items: docs.slice(0, q.limit).map(toRecord), more: docs.length > q.limit };
   }
 
@@ -166,12 +171,18 @@ export class CommentsRepository {
   async update(id: string, set: Partial<CommentDoc>, whenStatus?: CommentStatus[]): Promise<CommentRecord | null> {
     const filter: FilterQuery<CommentDoc> = { _id: new Types.ObjectId(id) };
     if (whenStatus) filter.status = trusted({ $in: whenStatus });
-    const doc = await this.serial.run(id, () => this.Comment.findOneAndUpdate(filter, { $set: set }, { new: true }).lean<CommentDoc>());
+    const doc = await this.serial.run(id, () =>
+      this.Comment.findOneAndUpdate(filter, { $set: set }, { new: true }).lean<CommentDoc>(),
+    );
     return doc ? toRecord(doc) : null;
   }
 
   /** Adds to counters of a comment; returns the new record. */
-  async increment(id: string, inc: Partial<Record<'replyCount' | 'likeCount' | 'flagCount', number>>, set: Partial<CommentDoc> = {}): Promise<CommentRecord | null> {
+  async increment(
+    id: string,
+    inc: Partial<Record<'replyCount' | 'likeCount' | 'flagCount', number>>,
+    set: Partial<CommentDoc> = {},
+  ): Promise<CommentRecord | null> {
     const update = { $inc: inc, ...(Object.keys(set).length ? { $set: set } : {}) };
     const doc = await this.serial.run(id, () => this.Comment.findByIdAndUpdate(id, update, { new: true }).lean<CommentDoc>());
     return doc ? toRecord(doc) : null;
@@ -224,7 +235,10 @@ export class CommentsRepository {
   async flagReasons(commentIds: string[]): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
     if (!commentIds.length) return out;
-    const docs = await this.Flag.find({ commentId: trusted({ $in: commentIds.map((id) => new Types.ObjectId(id)) }) }, { _id: 0, commentId: 1, reason: 1 })
+    const docs = await this.Flag.find(
+      { commentId: trusted({ $in: commentIds.map((id) => new Types.ObjectId(id)) }) },
+      { _id: 0, commentId: 1, reason: 1 },
+    )
       .sort({ createdAt: -1 })
       .limit(1000)
       .lean<Pick<FlagDoc, 'commentId' | 'reason'>[]>();
@@ -236,15 +250,27 @@ export class CommentsRepository {
   }
 
   /** A moderation queue page: pending comments, or comments with open flags. */
-  async queue(siteId: string, kind: 'pending' | 'flagged', limit: number, beforeId: string | null): Promise<{ items: CommentRecord[]; more: boolean }> {
+  async queue(
+    siteId: string,
+    kind: 'pending' | 'flagged',
+    limit: number,
+    beforeId: string | null,
+  ): Promise<{ items: CommentRecord[]; more: boolean }> {
     const filter: FilterQuery<CommentDoc> = kind === 'pending' ? { siteId, status: 'pending' } : { siteId, flagOpen: true };
     if (beforeId) filter._id = trusted({ $lt: new Types.ObjectId(beforeId) });
-    const docs = await this.Comment.find(filter).sort({ _id: -1 }).limit(limit + 1).lean<CommentDoc[]>();
+    const docs = await this.Comment.find(filter)
+      .sort({ _id: -1 })
+      .limit(limit + 1)
+      .lean<CommentDoc[]>();
     return { items: docs.slice(0, limit).map(toRecord), more: docs.length > limit };
   }
 
   /** Removes every comment, reaction and flag of a site. */
   async purgeSite(siteId: string): Promise<void> {
-    await Promise.all([this.Comment.deleteMany({ siteId }), this.Reaction.deleteMany({ siteId }), this.Flag.deleteMany({ siteId })]);
+    await Promise.all([
+      this.Comment.deleteMany({ siteId }),
+      this.Reaction.deleteMany({ siteId }),
+      this.Flag.deleteMany({ siteId }),
+    ]);
   }
 }

@@ -6,7 +6,15 @@ import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type { AuthService } from '../auth/auth.service';
 import { isModerator, type Principal } from '../auth/principal';
-import { POST_CHECKS, WRITE_CHECKS, blockedWords, guestsAllowed, notBanned, runChecks, type CheckInput } from '../moderation/checks';
+import {
+  POST_CHECKS,
+  WRITE_CHECKS,
+  blockedWords,
+  guestsAllowed,
+  notBanned,
+  runChecks,
+  type CheckInput,
+} from '../moderation/checks';
 import type { ModerationRepository } from '../moderation/moderation.repository';
 import type { PagesRepository } from '../pages/pages.repository';
 import type { RateLimitService } from '../rate-limit/rate-limit.service';
@@ -109,7 +117,13 @@ export class CommentsService {
     return p;
   }
 
-  private async checkInput(site: SiteRecord, pageId: string, p: Principal, body: string, needTrust: boolean): Promise<CheckInput> {
+  private async checkInput(
+    site: SiteRecord,
+    pageId: string,
+    p: Principal,
+    body: string,
+    needTrust: boolean,
+  ): Promise<CheckInput> {
     const moderator = isModerator(p);
     const [page, banned, trusted] = await Promise.all([
       this.locks.get(site.siteId, pageId),
@@ -140,7 +154,11 @@ export class CommentsService {
   }
 
   private async load(siteId: string, pageId: string, input: ListInput, p: Principal | null): Promise<CommentPage> {
-    const audience: ListAudience = isModerator(p) ? { kind: 'moderator' } : p ? { kind: 'author', userId: p.userId } : { kind: 'public' };
+    const audience: ListAudience = isModerator(p)
+      ? { kind: 'moderator' }
+      : p
+        ? { kind: 'author', userId: p.userId }
+        : { kind: 'public' };
     const sort = input.sort as SortOrder;
     const after = input.cursor ? decodeCursor(input.cursor, sort) : null;
     let total: number;
@@ -153,12 +171,27 @@ export class CommentsService {
       await this.countsSettled(siteId, pageId);
       total = (await this.deps.pages.get(siteId, pageId)).visibleCount;
     }
-    const { items, more } = await this.deps.repo.list({ siteId, pageId, parentId: input.parentId ?? null, sort, limit: input.limit, after, audience });
-    const reacted = p ? await this.deps.repo.reactionsOf(p.userId, items.map((c) => c.id)) : null;
+    const { items, more } = await this.deps.repo.list({
+      siteId,
+      pageId,
+      parentId: input.parentId ?? null,
+      sort,
+      limit: input.limit,
+      after,
+      audience,
+    });
+    const reacted = p
+      ? await this.deps.repo.reactionsOf(
+          p.userId,
+          items.map((c) => c.id),
+        )
+      : null;
     const last = items[items.length - 1];
     return {
       // Anonymous readers get `viewer: { reacted: [] }` too: only room broadcasts leave `viewer` out (SPEC).
-      comments: items.map((c) => toPublicComment(c, { reacted: reacted?.get(c.id) ?? [], moderator: audience.kind === 'moderator' })),
+      comments: items.map((c) =>
+        toPublicComment(c, { reacted: reacted?.get(c.id) ?? [], moderator: audience.kind === 'moderator' }),
+      ),
       nextCursor: more && last ? encodeCursor({ sort, id: last.id, likes: last.likeCount }) : null,
       total: Math.max(0, total),
     };
@@ -231,7 +264,10 @@ export class CommentsService {
       this.deps.events.emit('comment.created', { comment });
       if (status === 'visible')
         this.trackCounts(comment, +1).catch((err: unknown) =>
-          this.deps.logger?.error({ err, commentId: comment.id }, 'counter update after a post failed; the page total is off by one'),
+          this.deps.logger?.error(
+            { err, commentId: comment.id },
+            'counter update after a post failed; the page total is off by one',
+          ),
         );
       return { comment: this.forViewer(comment, p, []), httpStatus: status === 'visible' ? 201 : 202 };
     } catch (err) {
@@ -259,7 +295,8 @@ export class CommentsService {
     const p = this.requirePrincipal(site, actor);
     if (comment.authorId !== p.userId) throw errors.forbidden('only the author can edit a comment');
     if (comment.status === 'deleted' || comment.status === 'rejected') throw errors.notFound('comment');
-    if (Date.now() - comment.createdAt.getTime() > site.editWindowSec * 1000) throw errors.forbidden('the edit window for this comment has passed');
+    if (Date.now() - comment.createdAt.getTime() > site.editWindowSec * 1000)
+      throw errors.forbidden('the edit window for this comment has passed');
     const input = await this.checkInput(site, comment.pageId, p, body, false);
     const verdict = runChecks(WRITE_CHECKS, input);
     if (verdict.kind === 'refuse') throw verdict.error;
@@ -275,9 +312,14 @@ export class CommentsService {
   async remove(id: string, actor: Actor): Promise<Comment> {
     const { comment, site } = await this.commentOfSite(id);
     const p = this.requirePrincipal(site, actor);
-    if (comment.authorId !== p.userId && !isModerator(p)) throw errors.forbidden('only the author or a moderator can delete a comment');
+    if (comment.authorId !== p.userId && !isModerator(p))
+      throw errors.forbidden('only the author or a moderator can delete a comment');
     if (comment.status === 'deleted') return this.forViewer(comment, p, []);
-    const updated = await this.applyChange(comment, { status: 'deleted', body: '', html: '', flagOpen: false }, ['visible', 'pending', 'rejected']);
+    const updated = await this.applyChange(comment, { status: 'deleted', body: '', html: '', flagOpen: false }, [
+      'visible',
+      'pending',
+      'rejected',
+    ]);
     return this.forViewer(updated, p, []);
   }
 
@@ -293,7 +335,8 @@ export class CommentsService {
     const was = comment.status === 'visible';
     const is = updated.status === 'visible';
     if (was !== is) await this.trackCounts(updated, is ? +1 : -1);
-    if (updated.status === 'deleted' && comment.status !== 'deleted') this.deps.events.emit('comment.deleted', { comment: updated, previousStatus: comment.status });
+    if (updated.status === 'deleted' && comment.status !== 'deleted')
+      this.deps.events.emit('comment.deleted', { comment: updated, previousStatus: comment.status });
     else this.deps.events.emit('comment.updated', { comment: updated, previousStatus: comment.status });
     return updated;
   }
@@ -330,7 +373,9 @@ export class CommentsService {
     if (comment.status !== 'visible') throw errors.notFound('comment');
     const verdict = runChecks(WRITE_CHECKS, await this.checkInput(site, comment.pageId, p, '', false));
     if (verdict.kind === 'refuse') throw verdict.error;
-    const changed = on ? await this.deps.repo.addReaction(site.siteId, id, p.userId, type) : await this.deps.repo.removeReaction(id, p.userId, type);
+    const changed = on
+      ? await this.deps.repo.addReaction(site.siteId, id, p.userId, type)
+      : await this.deps.repo.removeReaction(id, p.userId, type);
     let current = comment;
     if (changed) {
       current = (await this.deps.repo.increment(id, { likeCount: on ? 1 : -1 })) ?? comment;
@@ -348,7 +393,13 @@ export class CommentsService {
     const verdict = runChecks([guestsAllowed, notBanned], await this.checkInput(site, comment.pageId, p, '', false));
     if (verdict.kind === 'refuse') throw verdict.error;
     await this.deps.rateLimits.enforce('flagsPerHourPerUser', site.limits, `${site.siteId}:${p.userId}`);
-    const added = await this.deps.repo.addFlag({ siteId: site.siteId, commentId: id, pageId: comment.pageId, userId: p.userId, reason });
+    const added = await this.deps.repo.addFlag({
+      siteId: site.siteId,
+      commentId: id,
+      pageId: comment.pageId,
+      userId: p.userId,
+      reason,
+    });
     if (!added) throw errors.conflict('you have already flagged this comment');
     const updated = (await this.deps.repo.increment(id, { flagCount: 1 }, { flagOpen: true })) ?? comment;
     const createdAt = new Date().toISOString();

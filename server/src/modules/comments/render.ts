@@ -3,8 +3,22 @@ import sanitizeHtml from 'sanitize-html';
 
 // The markdown subset of the SPEC: paragraphs, emphasis, inline and block code,
 // links, block quotes and lists. Raw HTML is off, so `<b>` stays text.
-const md = new MarkdownIt('zero', { html: false, linkify: true, breaks: true, typographer: false })
-  .enable(['paragraph', 'newline', 'escape', 'backticks', 'emphasis', 'link', 'autolink', 'linkify', 'code', 'fence', 'blockquote', 'list', 'entity', 'text']);
+const md = new MarkdownIt('zero', { html: false, linkify: true, breaks: true, typographer: false }).enable([
+  'paragraph',
+  'newline',
+  'escape',
+  'backticks',
+  'emphasis',
+  'link',
+  'autolink',
+  'linkify',
+  'code',
+  'fence',
+  'blockquote',
+  'list',
+  'entity',
+  'text',
+]);
 
 /**
  * What may survive in rendered comment HTML. Everything else is dropped:

@@ -21,7 +21,14 @@ export function staticRouter(opts: { dev: boolean }): Router {
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     res.sendFile(file, { etag: true, lastModified: false });
   });
-  r.use('/sdk', express.static(SDK_DIST, { etag: true, maxAge: '5m', setHeaders: (res) => res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin') }));
+  r.use(
+    '/sdk',
+    express.static(SDK_DIST, {
+      etag: true,
+      maxAge: '5m',
+      setHeaders: (res) => res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin'),
+    }),
+  );
   r.use('/assets', express.static(path.join(PUBLIC, 'assets'), { etag: true, maxAge: '5m' }));
   r.get('/moderate', (_req, res, next) => {
     const file = path.join(PUBLIC, 'moderate.html');

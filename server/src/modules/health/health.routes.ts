@@ -17,7 +17,10 @@ export function healthRouter(checks: ReadinessCheck[], registry: Registry, state
     const results = await Promise.all(checks.map(async (c) => [c.name, await c.check().catch(() => false)] as const));
     const down = results.filter(([, ok]) => !ok).map(([name]) => name);
     if (state.shuttingDown) down.push('shutting down');
-    const body = { status: down.length ? 'unavailable' : 'ok', checks: Object.fromEntries(results.map(([n, ok]) => [n, ok ? 'up' : 'down'])) };
+    const body = {
+      status: down.length ? 'unavailable' : 'ok',
+      checks: Object.fromEntries(results.map(([n, ok]) => [n, ok ? 'up' : 'down'])),
+    };
     if (down.length) {
       res.status(503).json({ ...body, error: { code: 'unavailable', message: `not ready: ${down.join(', ')} unavailable` } });
     } else res.json(body);

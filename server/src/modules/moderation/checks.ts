@@ -25,7 +25,8 @@ export const guestsAllowed: Check = ({ site, author }) =>
 export const notBanned: Check = ({ author }) => (author.banned ? { kind: 'refuse', error: errors.banned() } : PASS);
 
 /** Locked pages take no new writes, except from moderators. */
-export const pageOpen: Check = ({ page, author }) => (page.locked && !author.moderator ? { kind: 'refuse', error: errors.locked() } : PASS);
+export const pageOpen: Check = ({ page, author }) =>
+  page.locked && !author.moderator ? { kind: 'refuse', error: errors.locked() } : PASS;
 
 /** Escapes a word for use in a regular expression. */
 function escapeRegExp(s: string): string {

@@ -49,7 +49,11 @@ export class ModerationRepository {
   /** Bans (or re-bans with new terms) a user on a site. */
   async ban(b: Omit<BanDoc, 'createdAt'>): Promise<void> {
     try {
-      await this.Ban.updateOne({ siteId: b.siteId, userId: b.userId }, { $set: { ...b, createdAt: new Date() } }, { upsert: true });
+      await this.Ban.updateOne(
+        { siteId: b.siteId, userId: b.userId },
+        { $set: { ...b, createdAt: new Date() } },
+        { upsert: true },
+      );
     } finally {
       this.bans.forget(b.siteId);
     }
@@ -72,7 +76,11 @@ export class ModerationRepository {
 
   /** Marks a user as trusted on a site (idempotent). */
   async trust(siteId: string, userId: string, approvedBy: string): Promise<void> {
-    await this.Trust.updateOne({ siteId, userId }, { $setOnInsert: { siteId, userId, approvedBy, createdAt: new Date() } }, { upsert: true }).catch((err: { code?: number }) => {
+    await this.Trust.updateOne(
+      { siteId, userId },
+      { $setOnInsert: { siteId, userId, approvedBy, createdAt: new Date() } },
+      { upsert: true },
+    ).catch((err: { code?: number }) => {
       if (err.code !== 11000) throw err;
     });
   }
@@ -83,10 +91,17 @@ export class ModerationRepository {
   }
 
   /** Audit entries of a site, newest first, paged by id. */
-  async auditLog(siteId: string, limit: number, beforeId: string | null): Promise<{ entries: AuditEntry[]; nextCursor: string | null }> {
+  async auditLog(
+    siteId: string,
+    limit: number,
+    beforeId: string | null,
+  ): Promise<{ entries: AuditEntry[]; nextCursor: string | null }> {
     const filter: Record<string, unknown> = { siteId };
     if (beforeId) filter._id = trusted({ $lt: new Types.ObjectId(beforeId) });
-    const docs = await this.Audit.find(filter).sort({ _id: -1 }).limit(limit + 1).lean<(AuditDoc & { _id: Types.ObjectId })[]>();
+    const docs = await this.Audit.find(filter)
+      .sort({ _id: -1 })
+      .limit(limit + 1)
+      .lean<(AuditDoc & { _id: Types.ObjectId })[]>();
     const entries = docs.slice(0, limit).map((d) => ({
       id: d._id.toHexString(),
       siteId: d.siteId,

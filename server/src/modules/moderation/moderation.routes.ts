@@ -11,7 +11,12 @@ import type { ModerationRepository } from './moderation.repository';
 import { auditQuerySchema } from './moderation.schemas';
 
 /** `GET /sites/:siteId/audit`: the admin API key, or a reader token with the `admin` role of that site. */
-export function moderationRouter(deps: { repo: ModerationRepository; sites: SitesService; auth: AuthService; adminApiKey: string | null }): Router {
+export function moderationRouter(deps: {
+  repo: ModerationRepository;
+  sites: SitesService;
+  auth: AuthService;
+  adminApiKey: string | null;
+}): Router {
   const r = Router();
   r.get('/sites/:siteId/audit', async (req, res) => {
     const { siteId } = parse(z.object({ siteId: siteIdSchema }), req.params);

@@ -33,7 +33,13 @@ export class ModerationService {
     return c;
   }
 
-  private async audit(mod: Moderator, action: string, targetType: 'comment' | 'user' | 'page', targetId: string, reason?: string | null): Promise<void> {
+  private async audit(
+    mod: Moderator,
+    action: string,
+    targetType: 'comment' | 'user' | 'page',
+    targetId: string,
+    reason?: string | null,
+  ): Promise<void> {
     await this.deps.repo.audit({
       siteId: mod.siteId,
       actorId: mod.principal.userId,
@@ -53,7 +59,14 @@ export class ModerationService {
   /** Deletes a comment; readers get `comment:deleted`. */
   async deleteComment(mod: Moderator, commentId: string, reason?: string): Promise<Comment> {
     const c = await this.commentOf(mod, commentId);
-    const updated = c.status === 'deleted' ? c : await this.deps.comments.applyChange(c, { status: 'deleted', body: '', html: '', flagOpen: false, modReason: reason ?? null }, ['visible', 'pending', 'rejected']);
+    const updated =
+      c.status === 'deleted'
+        ? c
+        : await this.deps.comments.applyChange(
+            c,
+            { status: 'deleted', body: '', html: '', flagOpen: false, modReason: reason ?? null },
+            ['visible', 'pending', 'rejected'],
+          );
     await this.audit(mod, 'comment.delete', 'comment', commentId, reason);
     return this.view(updated);
   }
@@ -62,7 +75,11 @@ export class ModerationService {
   async approve(mod: Moderator, commentId: string): Promise<Comment> {
     const c = await this.commentOf(mod, commentId);
     if (c.status === 'deleted') throw errors.conflict('a deleted comment cannot be approved');
-    const updated = await this.deps.comments.applyChange(c, { status: 'visible', modReason: null, flagOpen: false }, ['pending', 'rejected', 'visible']);
+    const updated = await this.deps.comments.applyChange(c, { status: 'visible', modReason: null, flagOpen: false }, [
+      'pending',
+      'rejected',
+      'visible',
+    ]);
     await this.deps.repo.trust(mod.siteId, c.authorId, mod.principal.userId);
     await this.audit(mod, 'comment.approve', 'comment', commentId);
     return this.view(updated);
@@ -72,7 +89,11 @@ export class ModerationService {
   async reject(mod: Moderator, commentId: string, reason?: string): Promise<Comment> {
     const c = await this.commentOf(mod, commentId);
     if (c.status === 'deleted') throw errors.conflict('a deleted comment cannot be rejected');
-    const updated = await this.deps.comments.applyChange(c, { status: 'rejected', flagOpen: false, modReason: reason ?? 'rejected by a moderator' }, ['pending', 'visible', 'rejected']);
+    const updated = await this.deps.comments.applyChange(
+      c,
+      { status: 'rejected', flagOpen: false, modReason: reason ?? 'rejected by a moderator' },
+      ['pending', 'visible', 'rejected'],
+    );
     await this.audit(mod, 'comment.reject', 'comment', commentId, reason);
     return this.view(updated);
   }
@@ -102,7 +123,12 @@ export class ModerationService {
   }
 
   /** A page of the pending or flagged queue, newest first. */
-  async queue(mod: Moderator, status: 'pending' | 'flagged', limit: number, cursor: string | null): Promise<{ comments: Comment[]; nextCursor: string | null }> {
+  async queue(
+    mod: Moderator,
+    status: 'pending' | 'flagged',
+    limit: number,
+    cursor: string | null,
+  ): Promise<{ comments: Comment[]; nextCursor: string | null }> {
     const { items, more } = await this.deps.commentsRepo.queue(mod.siteId, status, limit, cursor);
     const reasons = await this.deps.commentsRepo.flagReasons(items.map((c) => c.id));
     return {

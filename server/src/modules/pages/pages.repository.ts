@@ -31,7 +31,10 @@ export class PagesRepository {
 
   /** A page; an unknown page reads as open and empty (pages exist implicitly). */
   async get(siteId: string, pageId: string): Promise<PageRecord> {
-    const doc = await this.Page.findOne({ siteId, pageId }, { _id: 0, siteId: 1, pageId: 1, locked: 1, visibleCount: 1 }).lean<PageRecord>();
+    const doc = await this.Page.findOne(
+      { siteId, pageId },
+      { _id: 0, siteId: 1, pageId: 1, locked: 1, visibleCount: 1 },
+    ).lean<PageRecord>();
     return doc ?? EMPTY(siteId, pageId);
   }
 
@@ -42,7 +45,17 @@ export class PagesRepository {
     try {
       await this.Page.updateOne(
         { siteId, pageId },
-        { $setOnInsert: { siteId, pageId, locked: false, visibleCount: 0, createdAt: new Date(), title: meta.title ?? null, url: meta.url ?? null } },
+        {
+          $setOnInsert: {
+            siteId,
+            pageId,
+            locked: false,
+            visibleCount: 0,
+            createdAt: new Date(),
+            title: meta.title ?? null,
+            url: meta.url ?? null,
+          },
+        },
         { upsert: true },
       );
     } catch (err) {
@@ -59,10 +72,15 @@ export class PagesRepository {
     const write = () =>
       this.Page.updateOne(
         { siteId, pageId },
-        { $inc: { visibleCount: delta }, $setOnInsert: { siteId, pageId, locked: false, createdAt: new Date(), title: null, url: null } },
+        {
+          $inc: { visibleCount: delta },
+          $setOnInsert: { siteId, pageId, locked: false, createdAt: new Date(), title: null, url: null },
+        },
         { upsert: true },
       );
-    await this.serial.run(`${siteId}\u0000${pageId}`, () => write().catch((err: { code?: number }) => (err.code === 11000 ? write() : Promise.reject(err))));
+    await this.serial.run(`${siteId}\u0000${pageId}`, () =>
+      write().catch((err: { code?: number }) => (err.code === 11000 ? write() : Promise.reject(err))),
+    );
   }
 
   /** Locks or unlocks a page (creating it if needed). */

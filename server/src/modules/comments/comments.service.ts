@@ -24,6 +24,7 @@ import { decodeCursor, encodeCursor } from './cursor';
 import type { CommentRecord, CommentsRepository, ListAudience } from './comments.repository';
 import { toPublicComment } from './comments.mapper';
 import { ListingCache } from './listing-cache';
+import { PerSiteCache } from '../../infra/per-site-cache';
 import { PageStateCache, type PageState } from './page-state-cache';
 import { renderBody } from './render';
 import type { ListInput, PostInput } from './comments.schemas';
@@ -58,8 +59,12 @@ export interface PostResult {
 export class CommentsService {
   private readonly listings = new ListingCache();
   private readonly pageStates: PageStateCache;
-  /** The same states for the lock check of writes, apart so that counter changes (every post) do not drop them. */
-  private readonly locks: PageStateCache;
+  /**
+   * Each site's locked pages, for the lock check of every write: kept apart from the page
+   * states so that counter changes (every post) do not drop it, and per site so that a
+   * post on a page nobody wrote to lately is no store scan either.
+   */
+  private readonly lockedPages: PerSiteCache<ReadonlySet<string>>;
   /** Counter writes still running, per page: totals read on this node wait for them (read your own writes). */
   private readonly countWrites = new Map<string, Promise<void>>();
   constructor(private readonly deps: CommentsDeps) {
@@ -67,18 +72,16 @@ export class CommentsService {
     deps.events.on('comment.created', forget);
     deps.events.on('comment.updated', forget);
     deps.events.on('comment.deleted', forget);
-    const loadState = async (siteId: string, pageId: string): Promise<PageState> => {
+    this.pageStates = new PageStateCache(async (siteId, pageId) => {
       const page = await deps.pages.get(siteId, pageId);
       return { total: Math.max(0, page.visibleCount), locked: page.locked };
-    };
-    this.pageStates = new PageStateCache(loadState);
-    this.locks = new PageStateCache(loadState);
+    });
+    this.lockedPages = new PerSiteCache((siteId) => deps.pages.lockedPages(siteId));
   }
 
   /**
    * Visible count and lock state of a page, cached on this node (see
-   * PageStateCache): joins arrive in thousands when an article is published,
-   * and every write checks the lock.
+   * PageStateCache): joins arrive in thousands when an article is published.
    */
   async pageSummary(siteId: string, pageId: string): Promise<PageState> {
     await this.countsSettled(siteId, pageId);
@@ -94,13 +97,13 @@ export class CommentsService {
   /** Drops a page's cached state after a lock change on this node. */
   forgetPage(siteId: string, pageId: string): void {
     this.pageStates.forget(siteId, pageId);
-    this.locks.forget(siteId, pageId);
+    this.lockedPages.forget(siteId);
   }
 
   /** Drops the cached states of a site's pages (a page was locked on another node). */
   forgetSite(siteId: string): void {
     this.pageStates.forgetSite(siteId);
-    this.locks.forgetSite(siteId);
+    this.lockedPages.forget(siteId);
   }
 
   private principal(site: SiteRecord, actor: Actor): Principal | null {
@@ -125,12 +128,12 @@ export class CommentsService {
     needTrust: boolean,
   ): Promise<CheckInput> {
     const moderator = isModerator(p);
-    const [page, banned, trusted] = await Promise.all([
-      this.locks.get(site.siteId, pageId),
+    const [locked, banned, trusted] = await Promise.all([
+      this.lockedPages.get(site.siteId),
       moderator ? false : this.deps.moderation.isBanned(site.siteId, p.userId),
       needTrust && !moderator && site.moderation === 'first' ? this.deps.moderation.isTrusted(site.siteId, p.userId) : true,
     ]);
-    return { site, author: { guest: p.guest, moderator, banned, trusted }, page, body };
+    return { site, author: { guest: p.guest, moderator, banned, trusted }, page: { locked: locked.has(pageId) }, body };
   }
 
   private async commentOfSite(id: string): Promise<{ comment: CommentRecord; site: SiteRecord }> {

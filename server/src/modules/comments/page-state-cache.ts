@@ -18,11 +18,11 @@ interface Entry {
 }
 
 /**
- * A per-node cache of page states. Joins arrive in thousands when an article
- * is published, and every post checks the lock: on the embedded store each
- * page lookup is a collection scan. Dropped at once by this node's changes
- * (locks, counter updates) and by other nodes' notices of a lock; expires
- * after a second in any case. Concurrent misses share one load.
+ * A per-node cache of page states for `page:join`: joins arrive in thousands
+ * when an article is published, and on the embedded store each page lookup
+ * is a collection scan. Dropped at once by this node's changes (locks,
+ * counter updates) and by other nodes' notices of a lock; expires after a
+ * second in any case. Concurrent misses share one load.
  */
 export class PageStateCache {
   private readonly entries = new Map<string, Entry>();

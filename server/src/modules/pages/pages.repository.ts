@@ -38,6 +38,12 @@ export class PagesRepository {
     return doc ?? EMPTY(siteId, pageId);
   }
 
+  /** The ids of a site's locked pages (few; one scan answers every page's lock check). */
+  async lockedPages(siteId: string): Promise<ReadonlySet<string>> {
+    const docs = await this.Page.find({ siteId, locked: true }, { _id: 0, pageId: 1 }).lean<Pick<PageDoc, 'pageId'>[]>();
+    return new Set(docs.map((d) => d.pageId));
+  }
+
   /** Creates the page document on first use; a concurrent creator is harmless. */
   async ensure(siteId: string, pageId: string, meta: { title?: string; url?: string } = {}): Promise<void> {
     const key = `${siteId}\u0000${pageId}`;

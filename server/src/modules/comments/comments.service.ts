@@ -49,6 +49,9 @@ export interface CommentsDeps {
   logger?: Logger;
 }
 
+/** Title and URL a post may tell about its page (kept when the page is created). */
+type PageMeta = { title?: string; url?: string };
+
 /** Result of a post: the comment and how to answer (201 new, 202 held, 200 replay). */
 export interface PostResult {
   comment: Comment;
@@ -244,7 +247,9 @@ export class CommentsService {
         await this.deps.rateLimits.enforce('postsPerMinutePerUser', site.limits, `${siteId}:${p.userId}`);
         await this.deps.rateLimits.enforce('postsPerMinutePerIp', site.limits, `${siteId}:${actor.ip}`);
       }
-      await this.deps.pages.ensure(siteId, pageId, { title: input.pageTitle, url: input.pageUrl });
+      const meta = { title: input.pageTitle, url: input.pageUrl };
+      // A visible comment's counter upsert creates the page after the acknowledgement; a held one creates it now.
+      if (status !== 'visible') await this.deps.pages.ensure(siteId, pageId, meta);
       const comment = await this.deps.repo.insert({
         siteId,
         pageId,
@@ -266,7 +271,7 @@ export class CommentsService {
       // totals read on this node wait for them (countsSettled); another node may lag by one write.
       this.deps.events.emit('comment.created', { comment });
       if (status === 'visible')
-        this.trackCounts(comment, +1).catch((err: unknown) =>
+        this.trackCounts(comment, +1, meta).catch((err: unknown) =>
           this.deps.logger?.error(
             { err, commentId: comment.id },
             'counter update after a post failed; the page total is off by one',
@@ -345,9 +350,9 @@ export class CommentsService {
   }
 
   /** Adjusts the counters and remembers the write as pending for its page until it is done. */
-  private trackCounts(c: CommentRecord, delta: number): Promise<void> {
+  private trackCounts(c: CommentRecord, delta: number, meta?: PageMeta): Promise<void> {
     const key = `${c.siteId}\u0000${c.pageId}`;
-    const write = this.adjustCounts(c, delta);
+    const write = this.adjustCounts(c, delta, meta);
     const before = this.countWrites.get(key);
     const settled: Promise<void> = Promise.allSettled(before ? [before, write] : [write]).then(() => {
       if (this.countWrites.get(key) === settled) this.countWrites.delete(key);
@@ -356,11 +361,11 @@ export class CommentsService {
     return write;
   }
 
-  private async adjustCounts(c: CommentRecord, delta: number): Promise<void> {
+  private async adjustCounts(c: CommentRecord, delta: number, meta?: PageMeta): Promise<void> {
     this.pageStates.forget(c.siteId, c.pageId);
     try {
       await Promise.all([
-        this.deps.pages.addVisible(c.siteId, c.pageId, delta),
+        this.deps.pages.addVisible(c.siteId, c.pageId, delta, meta),
         c.parentId ? this.deps.repo.increment(c.parentId, { replyCount: delta }) : Promise.resolve(),
       ]);
     } finally {

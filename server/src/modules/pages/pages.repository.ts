@@ -71,22 +71,36 @@ export class PagesRepository {
     this.ensured.add(key);
   }
 
-  /** Adds `delta` to the visible comment counter. */
-  async addVisible(siteId: string, pageId: string, delta: number): Promise<void> {
+  /**
+   * Adds `delta` to the visible comment counter. An upsert, so it also creates
+   * the page (with `meta`) on its first visible comment — posting skips
+   * `ensure` then — and keeps the counter right even if the page document
+   * vanished under a stale "ensured" mark.
+   */
+  async addVisible(siteId: string, pageId: string, delta: number, meta: { title?: string; url?: string } = {}): Promise<void> {
     if (delta === 0) return;
-    // An upsert, so the counter is right even if the page document vanished under a stale "ensured" mark.
+    const key = `${siteId}\u0000${pageId}`;
     const write = () =>
       this.Page.updateOne(
         { siteId, pageId },
         {
           $inc: { visibleCount: delta },
-          $setOnInsert: { siteId, pageId, locked: false, createdAt: new Date(), title: null, url: null },
+          $setOnInsert: {
+            siteId,
+            pageId,
+            locked: false,
+            createdAt: new Date(),
+            title: meta.title ?? null,
+            url: meta.url ?? null,
+          },
         },
         { upsert: true },
       );
-    await this.serial.run(`${siteId}\u0000${pageId}`, () =>
+    await this.serial.run(key, () =>
       write().catch((err: { code?: number }) => (err.code === 11000 ? write() : Promise.reject(err))),
     );
+    if (this.ensured.size >= 50_000) this.ensured.clear();
+    this.ensured.add(key);
   }
 
   /** Locks or unlocks a page (creating it if needed). */

@@ -123,6 +123,9 @@ describe('SDK resilience: retries without duplicates, gaps filled once and in or
   test('when a cut-off client comes back within the recovery window, then it receives what it missed once, in order', async () => {
     const P = page();
     const { client, sub } = await follower(P);
+    // Socket.IO can only recover a session that has received a room event (its offset); on a busy
+    // machine the first presence update may not have arrived yet, so make sure one event has.
+    await settle(P, [client]);
     const seen = recordSdk(client, 'comment:created');
     const states = recordSdk(client, 'connection');
     const release = holdHandshakes(node);

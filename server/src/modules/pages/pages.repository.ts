@@ -19,6 +19,8 @@ export class PagesRepository {
   private readonly serial = new KeyedSerial();
   /** Pages this node has already created, so posting does not upsert the page document every time. */
   private readonly ensured = new Set<string>();
+  /** Counter deltas waiting for the page's running write to finish, per page. */
+  private readonly gathering = new Map<string, { delta: number; done: Promise<void> }>();
   constructor(conn: Connection) {
     this.Page = pageModel(conn);
   }
@@ -75,16 +77,26 @@ export class PagesRepository {
    * Adds `delta` to the visible comment counter. An upsert, so it also creates
    * the page (with `meta`) on its first visible comment — posting skips
    * `ensure` then — and keeps the counter right even if the page document
-   * vanished under a stale "ensured" mark.
+   * vanished under a stale "ensured" mark. While a write to the page runs,
+   * further deltas gather into the next one: a hot page costs one store write
+   * per write's duration, not one per comment (each write scans the pages
+   * collection on the embedded store).
    */
   async addVisible(siteId: string, pageId: string, delta: number, meta: { title?: string; url?: string } = {}): Promise<void> {
     if (delta === 0) return;
     const key = `${siteId}\u0000${pageId}`;
+    const waiting = this.gathering.get(key);
+    if (waiting) {
+      waiting.delta += delta;
+      return waiting.done;
+    }
+    const batch = { delta, done: Promise.resolve() };
+    this.gathering.set(key, batch);
     const write = () =>
       this.Page.updateOne(
         { siteId, pageId },
         {
-          $inc: { visibleCount: delta },
+          $inc: { visibleCount: batch.delta },
           $setOnInsert: {
             siteId,
             pageId,
@@ -96,9 +108,19 @@ export class PagesRepository {
         },
         { upsert: true },
       );
-    await this.serial.run(key, () =>
-      write().catch((err: { code?: number }) => (err.code === 11000 ? write() : Promise.reject(err))),
-    );
+    batch.done = this.serial.run(key, () => {
+      // From here on, new deltas gather into the next write.
+      if (this.gathering.get(key) === batch) this.gathering.delete(key);
+      if (batch.delta === 0) return Promise.resolve();
+      return write().then(
+        () => this.markEnsured(key),
+        (err: { code?: number }) => (err.code === 11000 ? write().then(() => this.markEnsured(key)) : Promise.reject(err)),
+      );
+    });
+    return batch.done;
+  }
+
+  private markEnsured(key: string): void {
     if (this.ensured.size >= 50_000) this.ensured.clear();
     this.ensured.add(key);
   }

@@ -39,18 +39,18 @@ function launcherHash(): string {
 }
 
 /** Path of the launcher binary for the current sources (built or not). */
-export function storeBinaryPath(): string {
-  return path.join(CACHE_DIR, launcherHash(), 'parley-store');
+export function storeBinaryPath(cacheDir = CACHE_DIR): string {
+  return path.join(cacheDir, launcherHash(), 'parley-store');
 }
 
 /**
  * Builds the FerretDB launcher once into a git-ignored cache keyed by its
  * sources' hash, so a second start reuses it and a source change rebuilds it.
  */
-export async function buildStore(progress: Progress = () => {}): Promise<string> {
-  const bin = storeBinaryPath();
+export async function buildStore(progress: Progress = () => {}, opts: { cacheDir?: string } = {}): Promise<string> {
+  const bin = storeBinaryPath(opts.cacheDir);
   if (fs.existsSync(bin)) return bin;
-  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
+  const go = spawnSync('go', ['version'], { encoding: 'utf8', env: process.env });
   if (go.error || go.status !== 0) throw new EmbeddedStoreError(NO_GO_HELP);
   progress(
     `building the embedded MongoDB-compatible store (FerretDB), first run only; this takes 1-5 minutes (${go.stdout.trim()})…`,
@@ -71,7 +71,7 @@ export async function buildStore(progress: Progress = () => {}): Promise<string>
       });
       let err = '';
       child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-      child.on('error', reject);
+      child.on('error', (err) => reject(new EmbeddedStoreError(`cannot run go: ${err.message}\n${NO_GO_HELP}`)));
       child.on('exit', (code) =>
         code === 0 ? resolve(err) : reject(new EmbeddedStoreError(`building the embedded store failed:\n${err}\n${NO_GO_HELP}`)),
       );

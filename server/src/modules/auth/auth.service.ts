@@ -1,3 +1,4 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { errors } from '../../errors';
 import { deriveKey } from '../sites/secret-box';
@@ -5,7 +6,7 @@ import type { SiteRecord } from '../sites/sites.mapper';
 import type { SitesService } from '../sites/sites.service';
 import type { RateLimitService } from '../rate-limit/rate-limit.service';
 import type { Principal, Role } from './principal';
-import { signGuestToken, verifyReaderToken } from './tokens';
+import { secretKeyOf, signGuestToken, verifyReaderToken } from './tokens';
 
 /** Dependencies of {@link AuthService}. */
 export interface AuthDeps {
@@ -17,6 +18,9 @@ export interface AuthDeps {
 /** Reader identity: token verification, guest tokens and (development only) demo tokens. */
 export class AuthService {
   private readonly guestKeys = new Map<string, Buffer>();
+  private readonly guestKeyObjects = new Map<string, KeyObject>();
+  /** Each site record's parsed verification key; a reloaded record (new secret or key) gets its own. */
+  private readonly siteKeys = new WeakMap<SiteRecord, KeyObject>();
   constructor(private readonly deps: AuthDeps) {}
 
   private guestKey(siteId: string): Buffer {
@@ -30,8 +34,28 @@ export class AuthService {
 
   /** Verifies a reader token for a site (see verifyReaderToken); throws `invalid_token`. */
   verify(site: SiteRecord, token: string): Principal {
-    const secret = site.publicKey ? null : this.deps.sites.secretOf(site);
-    return verifyReaderToken({ siteId: site.siteId, publicKey: site.publicKey, secret }, token, this.guestKey(site.siteId));
+    let guestKey = this.guestKeyObjects.get(site.siteId);
+    if (!guestKey) {
+      guestKey = secretKeyOf(this.guestKey(site.siteId));
+      this.guestKeyObjects.set(site.siteId, guestKey);
+    }
+    const key = this.siteKey(site);
+    const keys = site.publicKey ? { publicKey: key ?? site.publicKey, secret: null } : { publicKey: null, secret: key };
+    return verifyReaderToken({ siteId: site.siteId, ...keys }, token, guestKey);
+  }
+
+  /** The site's key, parsed once per site record; null when the stored public key does not parse (every token then fails). */
+  private siteKey(site: SiteRecord): KeyObject | null {
+    let key = this.siteKeys.get(site);
+    if (!key) {
+      try {
+        key = site.publicKey ? createPublicKey(site.publicKey) : secretKeyOf(this.deps.sites.secretOf(site));
+      } catch {
+        return null;
+      }
+      this.siteKeys.set(site, key);
+    }
+    return key;
   }
 
   /** The principal of an optional token: null for anonymous readers. */

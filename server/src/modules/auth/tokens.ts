@@ -1,4 +1,4 @@
-import { createPublicKey, randomBytes } from 'node:crypto';
+import { createPublicKey, createSecretKey, KeyObject, randomBytes } from 'node:crypto';
 import jwt, { type Algorithm, type JwtPayload } from 'jsonwebtoken';
 import { errors } from '../../errors';
 import type { Principal, Role } from './principal';
@@ -15,15 +15,26 @@ export const GUEST_TOKEN_TTL_SEC = 7 * 24 * 3600;
 /** What verification needs to know about a site. */
 export interface TokenSite {
   siteId: string;
-  publicKey: string | null;
-  /** The HS256 secret in clear (null when the site uses a public key). */
-  secret: string | null;
+  /** PEM, or the key already parsed (callers cache it). */
+  publicKey: string | KeyObject | null;
+  /** The HS256 secret in clear or as a key object (null when the site uses a public key). */
+  secret: string | KeyObject | null;
 }
 
 /** Which asymmetric algorithm a PEM key implies: RS256 for RSA, ES256 for P-256. */
-export function algorithmForKey(pem: string): Algorithm {
-  const key = createPublicKey(pem);
+export function algorithmForKey(pem: string | KeyObject): Algorithm {
+  const key = typeof pem === 'string' ? createPublicKey(pem) : pem;
   return key.asymmetricKeyType === 'ec' ? 'ES256' : 'RS256';
+}
+
+/**
+ * An HS256 key as a KeyObject. Why: given a string or Buffer, jsonwebtoken
+ * first tries to parse it as a public key, which throws for every secret;
+ * building that exception (with a source-mapped stack) was the largest single
+ * cost of a REST post in profiles.
+ */
+export function secretKeyOf(key: string | Buffer | KeyObject): KeyObject {
+  return key instanceof KeyObject ? key : createSecretKey(typeof key === 'string' ? Buffer.from(key) : key);
 }
 
 const ROLES: readonly Role[] = ['moderator', 'admin'];
@@ -51,7 +62,7 @@ function claimsToPrincipal(claims: JwtPayload, siteId: string, guest: boolean): 
  * with its public key, never both) so `alg: none` and HS/RS confusion fail.
  * Every failure is the same `invalid_token`, with no hint of which check failed.
  */
-export function verifyReaderToken(site: TokenSite, token: string, guestKey: Buffer): Principal {
+export function verifyReaderToken(site: TokenSite, token: string, guestKey: Buffer | KeyObject): Principal {
   try {
     if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) throw new Error('bad token');
     const decoded = jwt.decode(token, { complete: true });
@@ -59,15 +70,13 @@ export function verifyReaderToken(site: TokenSite, token: string, guestKey: Buff
     const guest = decoded.header.kid === GUEST_KID;
     let claims: JwtPayload;
     if (guest) {
-      claims = jwt.verify(token, guestKey, { algorithms: ['HS256'], clockTolerance: 5 }) as JwtPayload;
+      claims = jwt.verify(token, secretKeyOf(guestKey), { algorithms: ['HS256'], clockTolerance: 5 }) as JwtPayload;
     } else if (site.publicKey) {
-      claims = jwt.verify(token, site.publicKey, {
-        algorithms: [algorithmForKey(site.publicKey)],
-        clockTolerance: 5,
-      }) as JwtPayload;
+      const key = typeof site.publicKey === 'string' ? createPublicKey(site.publicKey) : site.publicKey;
+      claims = jwt.verify(token, key, { algorithms: [algorithmForKey(key)], clockTolerance: 5 }) as JwtPayload;
     } else {
       if (!site.secret) throw new Error('no key');
-      claims = jwt.verify(token, site.secret, { algorithms: ['HS256'], clockTolerance: 5 }) as JwtPayload;
+      claims = jwt.verify(token, secretKeyOf(site.secret), { algorithms: ['HS256'], clockTolerance: 5 }) as JwtPayload;
     }
     return claimsToPrincipal(claims, site.siteId, guest);
   } catch {

@@ -244,8 +244,12 @@ export class CommentsService {
     try {
       // A concurrent retry with the same nonce was already counted once.
       if (claim === 'claimed') {
-        await this.deps.rateLimits.enforce('postsPerMinutePerUser', site.limits, `${siteId}:${p.userId}`);
-        await this.deps.rateLimits.enforce('postsPerMinutePerIp', site.limits, `${siteId}:${actor.ip}`);
+        // Both budgets in one Redis round trip (a post refused per user also counts against its IP).
+        const [byUser, byIp] = await Promise.all([
+          this.deps.rateLimits.consume('postsPerMinutePerUser', site.limits, `${siteId}:${p.userId}`),
+          this.deps.rateLimits.consume('postsPerMinutePerIp', site.limits, `${siteId}:${actor.ip}`),
+        ]);
+        for (const decision of [byUser, byIp]) if (!decision.allowed) throw errors.rateLimited(decision.retryAfterMs);
       }
       const meta = { title: input.pageTitle, url: input.pageUrl };
       // A visible comment's counter upsert creates the page after the acknowledgement; a held one creates it now.

@@ -132,7 +132,10 @@ export class CommentsRepository {
 
   /** Inserts a comment; a duplicate (author, nonce) rejects with code 11000. */
   async insert(c: NewComment): Promise<CommentRecord> {
-    const doc = await this.Comment.create({
+    // Straight to the driver: every field is set here, and mongoose's document machinery
+    // (construction, validation, save hooks) cost ~0.6 ms of CPU on each post's acknowledgement path.
+    const doc: CommentDoc = {
+      _id: new Types.ObjectId(),
       ...c,
       parentId: c.parentId ? new Types.ObjectId(c.parentId) : null,
       replyCount: 0,
@@ -140,8 +143,9 @@ export class CommentsRepository {
       flagCount: 0,
       flagOpen: false,
       editedAt: null,
-    });
-    return toRecord(doc.toObject());
+    };
+    await this.Comment.collection.insertOne(doc);
+    return toRecord(doc);
   }
 
   /** One comment by id (any status), or null. */

@@ -4,8 +4,9 @@
  * Parley node and a fresh plain Socket.IO relay: RSS per joined reader (the
  * slope of RSS over readers), handshake and join-ack percentiles, failures.
  * Options: --steps 1000,2500,5000,10000  --small (steps 50,100)  --modes anonymous,signed
+ * --prof (CPU profiles of both servers in artifacts/prof/{parley,baseline}).
  */
-import { args, Report, saveReport } from './lib/cli';
+import { args, profArgs, Report, saveReport } from './lib/cli';
 import { procRss, machineInfo, type ServerProc } from './lib/procs';
 import { closeReaders, openReaders, type OpenedReaders } from './lib/readers';
 import { startBaseline, startInfra, startParley, stopAll, type Infra } from './lib/stack';
@@ -99,7 +100,7 @@ async function runMode(
   const out: Partial<{ p: ConnResult; b: ConnResult }> = {};
   for (const side of first === 'parley' ? (['p', 'b'] as const) : (['b', 'p'] as const)) {
     if (side === 'p') {
-      const parley = await startParley(infra, 1);
+      const parley = await startParley(infra, 1, { nodeArgs: profArgs('parley') });
       try {
         const tokenOf = mode === 'signed' ? (i: number) => parley.token(`reader-${i}`, `Reader ${i}`) : undefined;
         out.p = await measure(parley.nodes[0]!, parley.siteId, steps, tokenOf, infra.storePid);
@@ -107,7 +108,7 @@ async function runMode(
         await parley.stop();
       }
     } else {
-      const [baseline] = await startBaseline(1);
+      const [baseline] = await startBaseline(1, { nodeArgs: profArgs('baseline') });
       try {
         out.b = await measure(baseline!, 'bench', steps, mode === 'signed' ? () => 'x'.repeat(200) : undefined);
       } finally {

@@ -6,9 +6,7 @@
  * (one custom scenario)  --prof (Parley nodes and baseline relays write CPU
  * profiles to artifacts/prof/parley and artifacts/prof/baseline).
  */
-import path from 'node:path';
-import { REPO_ROOT } from '../server/src/paths';
-import { args, Report, saveReport } from './lib/cli';
+import { args, profArgs, Report, saveReport } from './lib/cli';
 import { runFanout, type FanoutLoad, type FanoutResult, type FanoutSide } from './lib/fanout-run';
 import { machineInfo } from './lib/procs';
 import { startBaseline, startInfra, startParley, stopAll } from './lib/stack';
@@ -203,8 +201,6 @@ async function main(): Promise<void> {
       readers: Math.min(s.readers, s.pages > 1 ? 200 : 50),
       rate: Math.min(s.rate, 10),
     }));
-  const prof = (side: string) =>
-    opts.has('prof') ? ['--cpu-prof', `--cpu-prof-dir=${path.join(REPO_ROOT, 'artifacts', 'prof', side)}`] : [];
 
   const report = new Report();
   report.out(
@@ -218,10 +214,10 @@ async function main(): Promise<void> {
     for (const nodes of [1, 2] as const) {
       const group = scenarios.filter((s) => s.nodes === nodes);
       if (!group.length) continue;
-      const parley = await startParley(infra, nodes, { nodeArgs: prof('parley') });
+      const parley = await startParley(infra, nodes, { nodeArgs: profArgs('parley') });
       const baseline = await startBaseline(nodes, {
         ...(nodes === 2 ? { redisUrl: infra.redisUrl } : {}),
-        nodeArgs: prof('baseline'),
+        nodeArgs: profArgs('baseline'),
       });
       const sides: FanoutSide[] = [
         {

@@ -37,3 +37,8 @@ export class Report {
     return this.lines.join('\n');
   }
 }
+
+/** Node flags that make a server write CPU profiles to artifacts/prof/<side> when the bench runs with --prof. */
+export function profArgs(side: string, argv = process.argv.slice(2)): string[] {
+  return argv.includes('--prof') ? ['--cpu-prof', `--cpu-prof-dir=${path.join(REPO_ROOT, 'artifacts', 'prof', side)}`] : [];
+}

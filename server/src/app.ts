@@ -27,6 +27,7 @@ import { moderationRouter } from './modules/moderation/moderation.routes';
 import { ModerationService } from './modules/moderation/moderation.service';
 import { registerModeratorHandlers } from './modules/moderation/moderation.socket';
 import { PagesRepository } from './modules/pages/pages.repository';
+import { PagesService } from './modules/pages/pages.service';
 import { RateLimitService } from './modules/rate-limit/rate-limit.service';
 import { SecretBox } from './modules/sites/secret-box';
 import { SitesRepository } from './modules/sites/sites.repository';
@@ -34,6 +35,7 @@ import { siteSettingsRouter, sitesRouter } from './modules/sites/sites.routes';
 import { SitesService } from './modules/sites/sites.service';
 import { attachBroadcast } from './realtime/broadcast';
 import { handshakeMiddleware } from './realtime/handshake';
+import { InFlight } from './realtime/in-flight';
 import { createIo, type AdminNamespace, type ParleyServer } from './realtime/io';
 import { Presence } from './realtime/presence';
 import { rooms } from './realtime/rooms';
@@ -62,37 +64,6 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** Tracks the promises of service calls made from socket handlers, so shutdown can wait for them. */
-class InFlight {
-  private readonly pending = new Set<Promise<unknown>>();
-
-  /** A view of `service` whose async methods are tracked until they settle. */
-  track<T extends object>(service: T): T {
-    return new Proxy(service, {
-      get: (target, prop) => {
-        const value = Reflect.get(target, prop, target) as unknown;
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          const result = (value as (...a: unknown[]) => unknown).apply(target, args);
-          if (result instanceof Promise) {
-            this.pending.add(result);
-            result.then(
-              () => this.pending.delete(result),
-              () => this.pending.delete(result),
-            );
-          }
-          return result;
-        };
-      },
-    });
-  }
-
-  /** Resolves once every tracked call has settled. */
-  async drain(): Promise<void> {
-    while (this.pending.size) await Promise.allSettled([...this.pending]);
-  }
-}
-
 /** The composition root: builds Express, the HTTP server and Socket.IO. Never reads the environment or listens. */
 export async function createApp(deps: AppDeps): Promise<App> {
   const { logger, mongo, redis } = deps;
@@ -116,9 +87,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     purgers: [(id) => pagesRepo.purgeSite(id), (id) => commentsRepo.purgeSite(id), (id) => modRepo.purgeSite(id)],
   });
   const auth = new AuthService({ sites, rateLimits, secretsKey: deps.secretsKey });
+  const pages = new PagesService(pagesRepo);
   const comments = new CommentsService({
     repo: commentsRepo,
-    pages: pagesRepo,
+    pages,
     moderation: modRepo,
     sites,
     auth,
@@ -127,7 +99,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     metrics,
     logger,
   });
-  const moderation = new ModerationService({ comments, commentsRepo, repo: modRepo, pages: pagesRepo, events });
+  const moderation = new ModerationService({ comments, commentsRepo, repo: modRepo, pages, events });
 
   const app = express();
   app.disable('x-powered-by');
@@ -218,6 +190,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     } else for (const pageId of socket.data.pages) presence.join(siteId, pageId);
     registerReaderHandlers(socket, {
       comments: socketWrites.track(comments),
+      pages,
       presence,
       logger: socketLog(socket.id, principal?.userId),
     });
@@ -235,7 +208,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   io.on('site:changed', (siteId) => {
     sites.forget(siteId);
     modRepo.forgetBans(siteId);
-    comments.forgetSite(siteId);
+    pages.forgetSite(siteId);
   });
   const detachBroadcast = attachBroadcast(io, admin, events, metrics, { clustered: redis !== null });
 

@@ -16,7 +16,7 @@ import {
   type CheckInput,
 } from '../moderation/checks';
 import type { ModerationRepository } from '../moderation/moderation.repository';
-import type { PagesRepository } from '../pages/pages.repository';
+import type { PageMeta, PagesService } from '../pages/pages.service';
 import type { RateLimitService } from '../rate-limit/rate-limit.service';
 import type { SiteRecord } from '../sites/sites.mapper';
 import type { SitesService } from '../sites/sites.service';
@@ -24,8 +24,6 @@ import { decodeCursor, encodeCursor } from './cursor';
 import type { CommentRecord, CommentsRepository, ListAudience } from './comments.repository';
 import { toPublicComment } from './comments.mapper';
 import { ListingCache } from './listing-cache';
-import { PerSiteCache } from '../../infra/per-site-cache';
-import { PageStateCache, type PageState } from './page-state-cache';
 import { renderBody } from './render';
 import type { ListInput, PostInput } from './comments.schemas';
 
@@ -38,7 +36,7 @@ export interface Actor {
 /** Dependencies of {@link CommentsService}. */
 export interface CommentsDeps {
   repo: CommentsRepository;
-  pages: PagesRepository;
+  pages: PagesService;
   moderation: ModerationRepository;
   sites: SitesService;
   auth: AuthService;
@@ -49,9 +47,6 @@ export interface CommentsDeps {
   logger?: Logger;
 }
 
-/** Title and URL a post may tell about its page (kept when the page is created). */
-type PageMeta = { title?: string; url?: string };
-
 /** Result of a post: the comment and how to answer (201 new, 202 held, 200 replay). */
 export interface PostResult {
   comment: Comment;
@@ -61,52 +56,11 @@ export interface PostResult {
 /** The comment use cases, shared by REST and Socket.IO so the two cannot drift. */
 export class CommentsService {
   private readonly listings = new ListingCache();
-  private readonly pageStates: PageStateCache;
-  /**
-   * Each site's locked pages, for the lock check of every write: kept apart from the page
-   * states so that counter changes (every post) do not drop it, and per site so that a
-   * post on a page nobody wrote to lately is no store scan either.
-   */
-  private readonly lockedPages: PerSiteCache<ReadonlySet<string>>;
-  /** Counter writes still running, per page: totals read on this node wait for them (read your own writes). */
-  private readonly countWrites = new Map<string, Promise<void>>();
   constructor(private readonly deps: CommentsDeps) {
     const forget = ({ comment: c }: { comment: CommentRecord }) => this.listings.invalidate(c.siteId, c.pageId);
     deps.events.on('comment.created', forget);
     deps.events.on('comment.updated', forget);
     deps.events.on('comment.deleted', forget);
-    this.pageStates = new PageStateCache(async (siteId, pageId) => {
-      const page = await deps.pages.get(siteId, pageId);
-      return { total: Math.max(0, page.visibleCount), locked: page.locked };
-    });
-    this.lockedPages = new PerSiteCache((siteId) => deps.pages.lockedPages(siteId));
-  }
-
-  /**
-   * Visible count and lock state of a page, cached on this node (see
-   * PageStateCache): joins arrive in thousands when an article is published.
-   */
-  async pageSummary(siteId: string, pageId: string): Promise<PageState> {
-    await this.countsSettled(siteId, pageId);
-    return this.pageStates.get(siteId, pageId);
-  }
-
-  /** Resolves once this node's pending counter writes of a page are done (at once when there are none). */
-  private async countsSettled(siteId: string, pageId: string): Promise<void> {
-    const pending = this.countWrites.get(`${siteId}\u0000${pageId}`);
-    if (pending) await pending;
-  }
-
-  /** Drops a page's cached state after a lock change on this node. */
-  forgetPage(siteId: string, pageId: string): void {
-    this.pageStates.forget(siteId, pageId);
-    this.lockedPages.forget(siteId);
-  }
-
-  /** Drops the cached states of a site's pages (a page was locked on another node). */
-  forgetSite(siteId: string): void {
-    this.pageStates.forgetSite(siteId);
-    this.lockedPages.forget(siteId);
   }
 
   private principal(site: SiteRecord, actor: Actor): Principal | null {
@@ -132,11 +86,11 @@ export class CommentsService {
   ): Promise<CheckInput> {
     const moderator = isModerator(p);
     const [locked, banned, trusted] = await Promise.all([
-      this.lockedPages.get(site.siteId),
+      this.deps.pages.isLocked(site.siteId, pageId),
       moderator ? false : this.deps.moderation.isBanned(site.siteId, p.userId),
       needTrust && !moderator && site.moderation === 'first' ? this.deps.moderation.isTrusted(site.siteId, p.userId) : true,
     ]);
-    return { site, author: { guest: p.guest, moderator, banned, trusted }, page: { locked: locked.has(pageId) }, body };
+    return { site, author: { guest: p.guest, moderator, banned, trusted }, page: { locked }, body };
   }
 
   private async commentOfSite(id: string): Promise<{ comment: CommentRecord; site: SiteRecord }> {
@@ -169,13 +123,12 @@ export class CommentsService {
     const after = input.cursor ? decodeCursor(input.cursor, sort) : null;
     let total: number;
     if (input.parentId) {
-      await this.countsSettled(siteId, pageId);
+      await this.deps.pages.summary(siteId, pageId); // waits for this node's counter writes to the page
       const parent = await this.deps.repo.find(input.parentId);
       if (!parent || parent.siteId !== siteId || parent.pageId !== pageId) throw errors.notFound('parent comment');
       total = parent.replyCount;
     } else {
-      await this.countsSettled(siteId, pageId);
-      total = (await this.deps.pages.get(siteId, pageId)).visibleCount;
+      total = await this.deps.pages.visibleCount(siteId, pageId);
     }
     const { items, more } = await this.deps.repo.list({
       siteId,
@@ -353,29 +306,10 @@ export class CommentsService {
     return updated;
   }
 
-  /** Adjusts the counters and remembers the write as pending for its page until it is done. */
+  /** Moves the page's visible count and the parent's reply count together (tracked by the pages service). */
   private trackCounts(c: CommentRecord, delta: number, meta?: PageMeta): Promise<void> {
-    const key = `${c.siteId}\u0000${c.pageId}`;
-    const write = this.adjustCounts(c, delta, meta);
-    const before = this.countWrites.get(key);
-    const settled: Promise<void> = Promise.allSettled(before ? [before, write] : [write]).then(() => {
-      if (this.countWrites.get(key) === settled) this.countWrites.delete(key);
-    });
-    this.countWrites.set(key, settled);
-    return write;
-  }
-
-  private async adjustCounts(c: CommentRecord, delta: number, meta?: PageMeta): Promise<void> {
-    this.pageStates.forget(c.siteId, c.pageId);
-    try {
-      await Promise.all([
-        this.deps.pages.addVisible(c.siteId, c.pageId, delta, meta),
-        c.parentId ? this.deps.repo.increment(c.parentId, { replyCount: delta }) : Promise.resolve(),
-      ]);
-    } finally {
-      // Again once written: a summary loaded while the counter was being written holds the old count.
-      this.pageStates.forget(c.siteId, c.pageId);
-    }
+    const parent = c.parentId ? this.deps.repo.increment(c.parentId, { replyCount: delta }) : undefined;
+    return this.deps.pages.addVisible(c.siteId, c.pageId, delta, meta, parent);
   }
 
   /** Sets or unsets the viewer's reaction; idempotent. */
@@ -425,8 +359,6 @@ export class CommentsService {
   /** Visible comment counts of up to 100 pages. */
   async counts(siteId: string, pageIds: string[]): Promise<Record<string, number>> {
     await this.deps.sites.get(siteId);
-    const unique = [...new Set(pageIds)];
-    await Promise.all(unique.map((pageId) => this.countsSettled(siteId, pageId)));
-    return this.deps.pages.counts(siteId, unique);
+    return this.deps.pages.counts(siteId, [...new Set(pageIds)]);
   }
 }

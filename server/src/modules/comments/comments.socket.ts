@@ -6,6 +6,7 @@ import type { ReaderSocket } from '../../realtime/io';
 import type { Presence } from '../../realtime/presence';
 import { rooms } from '../../realtime/rooms';
 import { pageIdSchema, socketPostSchema } from './comments.schemas';
+import type { PagesService } from '../pages/pages.service';
 import type { CommentsService } from './comments.service';
 
 /** Most pages one socket may follow at once. */
@@ -16,6 +17,7 @@ const pageSchema = z.object({ pageId: pageIdSchema });
 /** Dependencies of the reader handlers. */
 export interface ReaderHandlerDeps {
   comments: CommentsService;
+  pages: PagesService;
   presence: Presence;
   logger: Logger;
 }
@@ -35,10 +37,7 @@ export function registerReaderHandlers(socket: ReaderSocket, deps: ReaderHandler
         void socket.join(rooms.page(siteId, pageId));
         deps.presence.join(siteId, pageId);
       }
-      const [state, readers] = await Promise.all([
-        deps.comments.pageSummary(siteId, pageId),
-        deps.presence.readers(siteId, pageId),
-      ]);
+      const [state, readers] = await Promise.all([deps.pages.summary(siteId, pageId), deps.presence.readers(siteId, pageId)]);
       return { ...state, readers };
     }) as never,
   );

@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal';
 import { toPublicComment } from '../comments/comments.mapper';
 import type { CommentRecord, CommentsRepository } from '../comments/comments.repository';
 import type { CommentsService } from '../comments/comments.service';
-import type { PagesRepository } from '../pages/pages.repository';
+import type { PagesService } from '../pages/pages.service';
 import type { ModerationRepository } from './moderation.repository';
 
 /** A moderator acting on their own site (verified at the admin handshake). */
@@ -19,7 +19,7 @@ export interface ModerationDeps {
   comments: CommentsService;
   commentsRepo: CommentsRepository;
   repo: ModerationRepository;
-  pages: PagesRepository;
+  pages: PagesService;
   events: DomainEvents;
 }
 
@@ -117,7 +117,6 @@ export class ModerationService {
   /** Locks or unlocks a page; readers get `page:locked`. */
   async lock(mod: Moderator, pageId: string, locked: boolean): Promise<void> {
     await this.deps.pages.setLocked(mod.siteId, pageId, locked);
-    this.deps.comments.forgetPage(mod.siteId, pageId);
     this.deps.events.emit('page.locked', { siteId: mod.siteId, pageId, locked });
     await this.audit(mod, locked ? 'page.lock' : 'page.unlock', 'page', pageId);
   }

@@ -25,6 +25,8 @@ function isDuplicateKey(err: unknown): boolean {
 /** Site management and the cached site lookup used on every request. */
 export class SitesService {
   private readonly cache = new Map<string, { site: SiteRecord | null; at: number }>();
+  /** Lookups in flight: a burst of handshakes on a cold node shares one store query per site. */
+  private readonly loading = new Map<string, Promise<SiteRecord | null>>();
   private origins: { set: Promise<ReadonlySet<string>>; at: number } | null = null;
   private readonly ttl: number;
   constructor(private readonly deps: SitesServiceDeps) {
@@ -58,10 +60,22 @@ export class SitesService {
   async find(siteId: string): Promise<SiteRecord | null> {
     const hit = this.cache.get(siteId);
     if (hit && Date.now() - hit.at < this.ttl) return hit.site;
-    const site = await this.deps.repo.find(siteId);
-    this.cache.set(siteId, { site, at: Date.now() });
-    if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value!);
-    return site;
+    const pending = this.loading.get(siteId);
+    if (pending) return pending;
+    const load = this.deps.repo.find(siteId).then((site) => {
+      // Cached only if no change notice dropped this lookup meanwhile (see forget).
+      if (this.loading.get(siteId) === load) {
+        this.cache.set(siteId, { site, at: Date.now() });
+        if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value!);
+      }
+      return site;
+    });
+    this.loading.set(siteId, load);
+    void load.then(
+      () => this.loading.get(siteId) === load && this.loading.delete(siteId),
+      () => this.loading.get(siteId) === load && this.loading.delete(siteId),
+    );
+    return load;
   }
 
   /** A site or `404 not_found`. */
@@ -121,6 +135,7 @@ export class SitesService {
   /** Drops a site from this node's cache (called on change notices from other nodes too). */
   forget(siteId: string): void {
     this.cache.delete(siteId);
+    this.loading.delete(siteId);
     this.origins = null;
   }
 }

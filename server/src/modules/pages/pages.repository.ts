@@ -12,6 +12,15 @@ export interface PageRecord {
 
 const EMPTY = (siteId: string, pageId: string): PageRecord => ({ siteId, pageId, locked: false, visibleCount: 0 });
 
+/**
+ * Counter writes in flight at once on this node. Each one scans the pages
+ * collection on the embedded store, whose writes run one at a time: with many
+ * queued there, a post's insert (on the acknowledgement path) waited behind
+ * all of them. Waiting here instead keeps that queue short, and the deltas of
+ * a waiting page keep gathering into its next write.
+ */
+const MAX_COUNTER_WRITES = 2;
+
 /** Persistence of pages (lock state and visible comment counters). */
 export class PagesRepository {
   private readonly Page: Model<PageDoc>;
@@ -21,6 +30,8 @@ export class PagesRepository {
   private readonly ensured = new Set<string>();
   /** Counter deltas waiting for the page's running write to finish, per page. */
   private readonly gathering = new Map<string, { delta: number; done: Promise<void> }>();
+  private counterWrites = 0;
+  private readonly counterQueue: (() => void)[] = [];
   constructor(conn: Connection) {
     this.Page = pageModel(conn);
   }
@@ -108,16 +119,37 @@ export class PagesRepository {
         },
         { upsert: true },
       );
-    batch.done = this.serial.run(key, () => {
-      // From here on, new deltas gather into the next write.
-      if (this.gathering.get(key) === batch) this.gathering.delete(key);
-      if (batch.delta === 0) return Promise.resolve();
-      return write().then(
-        () => this.markEnsured(key),
-        (err: { code?: number }) => (err.code === 11000 ? write().then(() => this.markEnsured(key)) : Promise.reject(err)),
-      );
+    batch.done = this.serial.run(key, async () => {
+      await this.counterSlot();
+      try {
+        // From here on, new deltas gather into the next write.
+        if (this.gathering.get(key) === batch) this.gathering.delete(key);
+        if (batch.delta === 0) return;
+        await write().then(
+          () => this.markEnsured(key),
+          (err: { code?: number }) => (err.code === 11000 ? write().then(() => this.markEnsured(key)) : Promise.reject(err)),
+        );
+      } finally {
+        this.releaseCounterSlot();
+      }
     });
     return batch.done;
+  }
+
+  /** Waits for one of the MAX_COUNTER_WRITES slots. */
+  private async counterSlot(): Promise<void> {
+    if (this.counterWrites < MAX_COUNTER_WRITES) {
+      this.counterWrites++;
+      return;
+    }
+    // A released slot is handed straight to the next waiter, so no newcomer can overtake it.
+    await new Promise<void>((resolve) => this.counterQueue.push(resolve));
+  }
+
+  private releaseCounterSlot(): void {
+    const next = this.counterQueue.shift();
+    if (next) next();
+    else this.counterWrites--;
   }
 
   private markEnsured(key: string): void {

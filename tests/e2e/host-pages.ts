@@ -16,9 +16,13 @@ const HOSTILE_CSS = `* { color: red !important; font-size: 3px !important; }
 button, textarea, form, p, a { display: none !important; }
 #parley { border: 0; }`;
 
-function page(parley: string, pageId: string, opts: { css?: boolean; twice?: boolean; site?: string } = {}): string {
+function page(
+  parley: string,
+  pageId: string,
+  opts: { css?: boolean; twice?: boolean; site?: string; lang?: string } = {},
+): string {
   const tag = `<script src="${parley}/embed.js" data-site="${opts.site ?? 'demo'}" data-page="${pageId}" async></script>`;
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host ${pageId}</title>
+  return `<!doctype html><html lang="${opts.lang ?? 'en'}"><head><meta charset="utf-8"><title>Host ${pageId}</title>
 ${opts.css ? '<link rel="stylesheet" href="/hostile.css">' : ''}</head>
 <body><h1>A host article</h1><p>Some text of the host page.</p><div id="parley"></div>${tag}${opts.twice ? tag : ''}</body></html>`;
 }
@@ -36,6 +40,7 @@ export async function startHostSite(parley: string): Promise<HostSite> {
     '/keyboard.html': { body: page(parley, '/e2e/keyboard'), type: 'text/html', csp: true },
     '/twice.html': { body: page(parley, '/e2e/twice', { twice: true }), type: 'text/html', csp: true },
     '/members.html': { body: page(parley, '/e2e/members', { site: MEMBERS_SITE }), type: 'text/html', csp: true },
+    '/es.html': { body: page(parley, '/e2e/es', { lang: 'es-MX' }), type: 'text/html', csp: true },
     '/hostile.css': { body: HOSTILE_CSS, type: 'text/css' },
   };
   const server = http.createServer((req, res) => {

@@ -258,3 +258,10 @@ test('when the site does not allow guests, then an anonymous reader sees a sign-
   expect(await page.locator('#parley textarea').count()).toBe(0);
   expect(violations).toEqual([]);
 });
+
+test('when the host page is in Spanish and the script has no data-lang, then the widget speaks Spanish', async () => {
+  const { page } = await visit(`${host.url}/es.html`);
+  const submit = page.locator('#parley form[data-form="post"] button[type="submit"]');
+  await submit.waitFor();
+  expect(await submit.textContent()).toBe('Publicar');
+});

@@ -85,7 +85,8 @@ function createGlobal(): ParleyGlobal {
         url: d.url || origin || location.origin,
         ...(d.page ? { page: d.page } : {}),
         ...(d.token ? { token: d.token } : {}),
-        ...(d.lang ? { lang: d.lang } : {}),
+        // Without data-lang the widget speaks the host page's language (<html lang>), English when unknown.
+        ...(d.lang || document.documentElement.lang ? { lang: d.lang || document.documentElement.lang } : {}),
         ...(d.theme ? { theme: d.theme as WidgetOptions['theme'] } : {}),
       };
       defaults = { ...options, page: undefined, token: undefined };

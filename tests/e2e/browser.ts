@@ -178,3 +178,55 @@ export async function restPost(
 export async function closePage(p: WatchedPage | undefined): Promise<void> {
   await p?.context.close();
 }
+
+/** What an e2e file on the demo page works with (see {@link demoSuite}). */
+export interface DemoSuite {
+  readonly node: TestNode;
+  readonly browser: Browser;
+  /** Opens a URL in a fresh watched page that is checked for page errors and closed after the test. */
+  open(url: string): Promise<WatchedPage>;
+}
+
+/**
+ * Registers the lifecycle every demo-page e2e file shares: one demo node and
+ * one browser for the file; after each test, every page opened through `open`
+ * must have logged no error and is closed, then `afterEach` runs (to reset
+ * what the test changed).
+ */
+export function demoSuite(opts: { afterEach?: (node: TestNode) => Promise<unknown> } = {}): DemoSuite {
+  let node: TestNode | undefined;
+  let browser: Browser | undefined;
+  let pages: WatchedPage[] = [];
+  beforeAll(async () => {
+    [node, browser] = await Promise.all([startDemoNode(), launchBrowser()]);
+  });
+  afterEach(async () => {
+    for (const p of pages) {
+      expect(p.errors).toEqual([]);
+      await closePage(p);
+    }
+    pages = [];
+    if (node) await opts.afterEach?.(node);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await node?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the demo suite has not started (use it inside tests)');
+    return value;
+  };
+  return {
+    get node() {
+      return started(node);
+    },
+    get browser() {
+      return started(browser);
+    },
+    async open(url) {
+      const p = await openPage(started(browser), url);
+      pages.push(p);
+      return p;
+    },
+  };
+}

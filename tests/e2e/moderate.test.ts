@@ -4,54 +4,23 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import type { TestNode } from '../helpers/harness';
-import {
-  closePage,
-  launchBrowser,
-  openPage,
-  readerToken,
-  restPost,
-  SCREENSHOTS,
-  startDemoNode,
-  widgetReady,
-  type WatchedPage,
-} from './browser';
+import type { Page } from 'playwright-core';
+import { demoSuite, readerToken, restPost, SCREENSHOTS, widgetReady } from './browser';
 
 jest.setTimeout(45_000);
 
-let node: TestNode;
-let browser: Browser;
-let open: WatchedPage[] = [];
-
-beforeAll(async () => {
-  [node, browser] = await Promise.all([startDemoNode(), launchBrowser()]);
-});
-
-afterEach(async () => {
-  for (const p of open) {
-    expect(p.errors).toEqual([]);
-    await closePage(p);
-  }
-  open = [];
-  await node.app.services.sites.update('demo', { moderation: 'post' });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await node?.close();
+const suite = demoSuite({
+  afterEach: (node) => node.app.services.sites.update('demo', { moderation: 'post' }),
 });
 
 async function readerPage(): Promise<Page> {
-  const p = await openPage(browser, `${node.url}/`);
-  open.push(p);
+  const p = await suite.open(`${suite.node.url}/`);
   await widgetReady(p.page);
   return p.page;
 }
 
 async function moderatorPage(): Promise<Page> {
-  const p = await openPage(browser, `${node.url}/moderate`);
-  open.push(p);
+  const p = await suite.open(`${suite.node.url}/moderate`);
   await p.page.click('#demo-mod');
   await p.page.locator('#desk').waitFor();
   await p.page.locator('#conn', { hasText: 'Live' }).waitFor();
@@ -63,7 +32,7 @@ const stamp = () => Math.random().toString(36).slice(2, 8);
 test('when a moderator deletes a comment on /moderate, then it disappears live from the reader’s page', async () => {
   const [reader, mod] = await Promise.all([readerPage(), moderatorPage()]);
   const text = `Cheap loans, click here ${stamp()}`;
-  const id = await restPost(node, await readerToken(node, { name: 'Loan Shark' }), text);
+  const id = await restPost(suite.node, await readerToken(suite.node, { name: 'Loan Shark' }), text);
   await reader.click('#parley .new');
   await reader.locator(`#parley li.c[data-id="${id}"]`).waitFor();
 
@@ -79,10 +48,10 @@ test('when a moderator deletes a comment on /moderate, then it disappears live f
 });
 
 test('when a moderator approves a held comment, then the reader is offered it live', async () => {
-  await node.app.services.sites.update('demo', { moderation: 'pre' });
+  await suite.node.app.services.sites.update('demo', { moderation: 'pre' });
   const [reader, mod] = await Promise.all([readerPage(), moderatorPage()]);
   const text = `Held until a human reads it ${stamp()}`;
-  const id = await restPost(node, await readerToken(node, { name: 'Careful Carla' }), text);
+  const id = await restPost(suite.node, await readerToken(suite.node, { name: 'Careful Carla' }), text);
 
   const card = mod.locator(`#pending li.card[data-id="${id}"]`);
   await card.waitFor();
@@ -95,9 +64,9 @@ test('when a moderator approves a held comment, then the reader is offered it li
 });
 
 test('when a moderator locks the page, then the reader’s form gives way to the closed notice', async () => {
-  const id = await restPost(node, await readerToken(node, { name: 'Last Word' }), `Before the lock ${stamp()}`);
+  const id = await restPost(suite.node, await readerToken(suite.node, { name: 'Last Word' }), `Before the lock ${stamp()}`);
   const [reader, mod] = await Promise.all([readerPage(), moderatorPage()]);
-  const live = await restPost(node, await readerToken(node, { name: 'Last Word' }), `Feed card ${stamp()}`);
+  const live = await restPost(suite.node, await readerToken(suite.node, { name: 'Last Word' }), `Feed card ${stamp()}`);
   const card = mod.locator(`#feed li.card[data-id="${live}"]`);
   await card.waitFor();
   await card.locator('button[data-act="lock"]').click();

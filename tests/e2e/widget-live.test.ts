@@ -3,45 +3,15 @@
  * other live (new comments behind the notice, nested replies, reaction counts,
  * a moderator's delete).
  */
-import type { Browser, Page } from 'playwright-core';
-import type { TestNode } from '../helpers/harness';
-import {
-  closePage,
-  launchBrowser,
-  openPage,
-  readerToken,
-  restPost,
-  startDemoNode,
-  widgetReady,
-  type WatchedPage,
-} from './browser';
+import type { Page } from 'playwright-core';
+import { demoSuite, readerToken, restPost, widgetReady } from './browser';
 
 jest.setTimeout(45_000);
 
-let node: TestNode;
-let browser: Browser;
-let open: WatchedPage[] = [];
-
-beforeAll(async () => {
-  [node, browser] = await Promise.all([startDemoNode(), launchBrowser()]);
-});
-
-afterEach(async () => {
-  for (const p of open) {
-    expect(p.errors).toEqual([]);
-    await closePage(p);
-  }
-  open = [];
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await node?.close();
-});
+const suite = demoSuite();
 
 async function demoPage(): Promise<Page> {
-  const p = await openPage(browser, `${node.url}/`);
-  open.push(p);
+  const p = await suite.open(`${suite.node.url}/`);
   await widgetReady(p.page);
   return p.page;
 }
@@ -80,7 +50,7 @@ test('when a reader posts on one page, then the other page offers it behind the 
 
 test('when a guest replies to a comment, then the reply appears nested under it on the other page', async () => {
   const parentText = `Who pays for the treatment plant? ${stamp()}`;
-  const parentId = await restPost(node, await readerToken(node, { name: 'Tomás Aguirre' }), parentText);
+  const parentId = await restPost(suite.node, await readerToken(suite.node, { name: 'Tomás Aguirre' }), parentText);
   const [a, b] = await Promise.all([demoPage(), demoPage()]);
   const replyText = `The water utility does, says the article ${stamp()}`;
 
@@ -102,7 +72,7 @@ test('when a guest replies to a comment, then the reply appears nested under it 
 
 test('when a reader likes a comment, then the like count updates on both pages', async () => {
   const text = `Forty parking spaces is a fair price ${stamp()}`;
-  const id = await restPost(node, await readerToken(node, { name: 'Rafael Soto' }), text);
+  const id = await restPost(suite.node, await readerToken(suite.node, { name: 'Rafael Soto' }), text);
   const [a, b] = await Promise.all([demoPage(), demoPage()]);
   await signIn(a, 'reader');
 
@@ -122,7 +92,7 @@ test('when a reader likes a comment, then the like count updates on both pages',
 
 test('when a moderator deletes a comment from the widget, then it disappears from the other page', async () => {
   const text = `Buy my miracle water filters ${stamp()}`;
-  const id = await restPost(node, await readerToken(node, { name: 'Spam Bot' }), text);
+  const id = await restPost(suite.node, await readerToken(suite.node, { name: 'Spam Bot' }), text);
   const [mod, reader] = await Promise.all([demoPage(), demoPage()]);
   await comment(reader, text).waitFor();
   expect(await comment(mod, text).locator('button[data-act="delete"]').count()).toBe(0);

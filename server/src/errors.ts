@@ -1,3 +1,4 @@
+import mongoose from 'mongoose';
 import type { ErrorBody, ErrorCode } from '../../client-sdk/src/protocol';
 
 /** HTTP status of every error code (SPEC "Errors"). */
@@ -53,19 +54,53 @@ export const errors = {
   unavailable: (what = 'a backing service') => new AppError('unavailable', `${what} is unavailable, try again shortly`),
 };
 
-/** Whether an error means the database could not be reached (maps to 503). */
+const {
+  MongoNetworkError,
+  MongoServerSelectionError,
+  MongoServerError,
+  MongoNotConnectedError,
+  MongoTopologyClosedError,
+  MongoServerClosedError,
+} = mongoose.mongo;
+
+/** Server error codes a store answers while it shuts down, restarts or cannot reach its own storage. */
+const STORE_DOWN_CODES = new Set([6, 7, 89, 91, 189, 9001, 10107, 11600, 11602, 13435, 13436]);
+
+/** Driver class names that mean "no usable connection right now", for errors that cross realms. */
+const STORE_DOWN_NAMES = new Set([
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoServerClosedError',
+  'MongoPoolClearedError',
+  'PoolClearedOnNetworkError',
+  'MongoPoolClosedError',
+  'MongoWaitQueueTimeoutError',
+]);
+
+/**
+ * Whether an error means the database could not be reached or was going away
+ * (maps to 503, never 500): network and selection failures (and their
+ * subclasses, e.g. a pool cleared by a dropped connection), the driver's
+ * retryable/reset labels, and the codes a store answers while shutting down.
+ */
 export function isStoreUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  const names = [
-    'MongoServerSelectionError',
-    'MongoNetworkError',
-    'MongoNetworkTimeoutError',
-    'MongoNotConnectedError',
-    'MongooseServerSelectionError',
-    'MongoTopologyClosedError',
-    'MongoPoolClearedError',
-  ];
-  if (names.includes(err.name)) return true;
+  if (
+    err instanceof MongoNetworkError ||
+    err instanceof MongoServerSelectionError ||
+    err instanceof MongoNotConnectedError ||
+    err instanceof MongoTopologyClosedError ||
+    err instanceof MongoServerClosedError ||
+    STORE_DOWN_NAMES.has(err.name)
+  )
+    return true;
+  const labelled = err as { hasErrorLabel?: (label: string) => boolean };
+  if (labelled.hasErrorLabel?.('RetryableWriteError') || labelled.hasErrorLabel?.('ResetPool')) return true;
+  if (err instanceof MongoServerError && typeof err.code === 'number' && STORE_DOWN_CODES.has(err.code)) return true;
   // mongoose buffers operations while disconnected and fails them with this name
   return err.name === 'MongooseError' && /buffering timed out|Client must be connected/i.test(err.message);
 }

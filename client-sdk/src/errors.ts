@@ -3,25 +3,11 @@
  * `ParleyError` subclass chosen by the SPEC's error code, so callers branch on
  * classes or type guards, never on messages.
  */
-import type { ErrorBody, ErrorCode } from './protocol';
+import { ERROR_STATUS, type ErrorBody, type ErrorCode } from './protocol';
 
 // A registry-wide brand, so guards also recognise errors thrown by another copy
 // of the SDK on the same page (the ESM build and the <script> build side by side).
 const BRAND = Symbol.for('parley.sdk.error');
-
-const STATUS: Record<ErrorCode, number> = {
-  bad_request: 400,
-  invalid_token: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  payload_too_large: 413,
-  rate_limited: 429,
-  locked: 423,
-  banned: 403,
-  unavailable: 503,
-  internal: 500,
-};
 
 /** Base class of every error the SDK throws; `code` is the SPEC's error code. */
 export class ParleyError extends Error {
@@ -35,7 +21,7 @@ export class ParleyError extends Error {
     super(message);
     this.name = 'ParleyError';
     this.code = code;
-    this.status = opts.status ?? STATUS[code] ?? 500;
+    this.status = opts.status ?? ERROR_STATUS[code] ?? 500;
     this.details = opts.details;
     if (opts.cause !== undefined) (this as { cause?: unknown }).cause = opts.cause;
     (this as unknown as Record<symbol, boolean>)[BRAND] = true;
@@ -104,7 +90,7 @@ const CLASSES: Partial<Record<ErrorCode, Ctor>> = {
 
 /** Turns an error body (HTTP or ack) into the matching error class; unknown codes become a plain `ParleyError`. */
 export function errorFromBody(body: Partial<ErrorBody> | null | undefined, status?: number): ParleyError {
-  const code = (body?.code && body.code in STATUS ? body.code : codeOfStatus(status)) as ErrorCode;
+  const code = (body?.code && body.code in ERROR_STATUS ? body.code : codeOfStatus(status)) as ErrorCode;
   const message = typeof body?.message === 'string' ? body.message : code;
   if (code === 'rate_limited') {
     const retry = typeof body?.retryAfterMs === 'number' && body.retryAfterMs >= 0 ? body.retryAfterMs : 1000;
@@ -116,7 +102,7 @@ export function errorFromBody(body: Partial<ErrorBody> | null | undefined, statu
 
 function codeOfStatus(status: number | undefined): ErrorCode {
   if (status === undefined) return 'internal';
-  const found = (Object.keys(STATUS) as ErrorCode[]).find((c) => STATUS[c] === status);
+  const found = (Object.keys(ERROR_STATUS) as ErrorCode[]).find((c) => ERROR_STATUS[c] === status);
   if (found) return found;
   if (status === 422) return 'bad_request';
   return status >= 500 ? 'unavailable' : 'bad_request';

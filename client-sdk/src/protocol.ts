@@ -1,7 +1,8 @@
 /**
  * Parley's wire contract: the Socket.IO event maps, payloads, acks, the comment
  * JSON and the error codes shared by the server, the SDK and the widget.
- * This file has no runtime dependencies and is imported as types only.
+ * This file has no dependencies; besides types it holds one data table, the
+ * HTTP status of each error code, which both sides share.
  */
 
 /** Every error code a client can receive (SPEC "Errors"). */
@@ -17,6 +18,21 @@ export type ErrorCode =
   | 'banned'
   | 'unavailable'
   | 'internal';
+
+/** HTTP status of every error code (SPEC "Errors"); socket acks carry the same codes. */
+export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
+  bad_request: 400,
+  invalid_token: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  locked: 423,
+  banned: 403,
+  unavailable: 503,
+  internal: 500,
+};
 
 /** The error body of every failed HTTP response and socket ack. */
 export interface ErrorBody {

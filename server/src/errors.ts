@@ -1,20 +1,5 @@
 import mongoose from 'mongoose';
-import type { ErrorBody, ErrorCode } from '../../client-sdk/src/protocol';
-
-/** HTTP status of every error code (SPEC "Errors"). */
-export const ERROR_STATUS: Record<ErrorCode, number> = {
-  bad_request: 400,
-  invalid_token: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  payload_too_large: 413,
-  rate_limited: 429,
-  locked: 423,
-  banned: 403,
-  unavailable: 503,
-  internal: 500,
-};
+import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../../client-sdk/src/protocol';
 
 /** The one error class the server throws on purpose; anything else is `internal`. */
 export class AppError extends Error {

@@ -11,6 +11,7 @@ import { restCors } from './http/cors';
 import { errorHandler, notFoundHandler } from './http/error-middleware';
 import { openApiRouter } from './http/openapi';
 import { pingMongo } from './infra/mongo';
+import { ensureStoreIndexes } from './infra/store-indexes';
 import { pingRedis } from './infra/redis';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
@@ -53,6 +54,8 @@ export interface AppDeps {
   /** Prefix of every Redis key (tests give each run its own). */
   redisPrefix?: string;
   nodeId?: string;
+  /** The PostgreSQL under the embedded store, when Parley runs on it: Parley adds the indexes FerretDB cannot make. */
+  storePostgresUrl?: string | null;
 }
 
 /** A built, not yet listening, Parley node. */
@@ -78,6 +81,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const commentsRepo = new CommentsRepository(mongo);
   const modRepo = new ModerationRepository(mongo);
   await Promise.all([sitesRepo.init(), pagesRepo.init(), commentsRepo.init(), modRepo.init()]);
+  if (deps.storePostgresUrl) {
+    const created = await ensureStoreIndexes(deps.storePostgresUrl, mongo.name);
+    if (created.length) logger.info({ created }, 'embedded store: created its JSONB indexes');
+  }
 
   const rateLimits = new RateLimitService({ redis, keyPrefix, logger, metrics });
   const sites = new SitesService({

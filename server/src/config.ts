@@ -15,7 +15,6 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   dataDir: string;
   storePort: number;
-  storeBackend: 'sqlite' | 'postgresql';
   storePostgresUrl: string | null;
   secretsKey: string | null;
   nodeId: string | null;
@@ -41,8 +40,15 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().min(1).default('./data'),
   STORE_PORT: portSchema.default(0),
-  STORE_BACKEND: z.enum(['sqlite', 'postgresql']).default('sqlite'),
-  STORE_POSTGRESQL_URL: z.string().optional(),
+  STORE_BACKEND: z
+    .enum(['postgresql'], {
+      message: 'the SQLite backend was retired (it scans every collection on every query); unset STORE_BACKEND',
+    })
+    .optional(),
+  STORE_POSTGRESQL_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
   SECRETS_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   NODE_ID: z.string().min(1).max(64).optional(),
 });
@@ -91,7 +97,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     dataDir: path.resolve(e.DATA_DIR),
     storePort: e.STORE_PORT,
-    storeBackend: e.STORE_BACKEND,
     storePostgresUrl: e.STORE_POSTGRESQL_URL ?? null,
     secretsKey: e.SECRETS_KEY ?? null,
     nodeId: e.NODE_ID ?? null,

@@ -8,17 +8,22 @@ import { resolveSecretsKey } from './infra/secrets-key';
 import { createLogger, type Logger } from './logger';
 import { DEMO_SITE_ID, ensureDemoSite } from './modules/demo/demo-site';
 
-async function openStore(config: Config, logger: Logger): Promise<{ conn: Connection; store: EmbeddedStore | null }> {
+async function openStore(
+  config: Config,
+  logger: Logger,
+): Promise<{ conn: Connection; store: EmbeddedStore | null; storePostgresUrl: string | null }> {
   if (config.mongodbUri) {
     logger.info('connecting to MongoDB at MONGODB_URI');
     // Patient at start (the database may come up after us), fast afterwards: an
     // operation waits at most 3 s for the database, so outages answer 503 within 5 s.
-    return { conn: await connectMongo({ uri: config.mongodbUri, startupTimeoutMs: 30_000 }), store: null };
+    // With STORE_POSTGRESQL_URL too, MONGODB_URI is an embedded store (`npm run store`) on that PostgreSQL.
+    const conn = await connectMongo({ uri: config.mongodbUri, startupTimeoutMs: 30_000 });
+    return { conn, store: null, storePostgresUrl: config.storePostgresUrl };
   }
   const store = await startEmbeddedStore({
     dataDir: config.dataDir,
     port: config.storePort,
-    postgresUrl: config.storeBackend === 'postgresql' ? config.storePostgresUrl : null,
+    postgresUrl: config.storePostgresUrl,
     progress: (line) => console.log(line),
     // Our own child store died: exit so the supervisor restarts both together. (An external
     // MONGODB_URI database is left to its operator: there we stay up, answer 503 and reconnect.)
@@ -27,8 +32,11 @@ async function openStore(config: Config, logger: Logger): Promise<{ conn: Connec
       process.exit(1);
     },
   });
-  logger.info({ uri: store.uri, dataDir: config.dataDir }, 'embedded MongoDB-compatible store (FerretDB) started');
-  return { conn: await connectMongo({ uri: `${store.uri}parley` }), store };
+  logger.info(
+    { uri: store.uri, dataDir: config.dataDir, postgres: config.storePostgresUrl ? 'STORE_POSTGRESQL_URL' : 'embedded' },
+    'embedded MongoDB-compatible store (FerretDB on PostgreSQL) started',
+  );
+  return { conn: await connectMongo({ uri: `${store.uri}parley` }), store, storePostgresUrl: store.postgres.url };
 }
 
 async function main(): Promise<void> {
@@ -44,7 +52,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const started = Date.now();
-  const { conn, store } = await openStore(config, logger);
+  const { conn, store, storePostgresUrl } = await openStore(config, logger);
   const redis = await resolveRedis(config.redisUrl, logger);
   if (redis.source === 'memory') {
     logger.warn(
@@ -60,6 +68,7 @@ async function main(): Promise<void> {
     redis: redis.client,
     secretsKey,
     nodeId: config.nodeId ?? undefined,
+    storePostgresUrl,
   });
   if (config.dev) await ensureDemoSite(app.services.sites, logger);
 

@@ -28,7 +28,7 @@ async function openDatabase(config: Config, notice: Notice): Promise<{ conn: Con
   const store = await startEmbeddedStore({
     dataDir: config.dataDir,
     port: 0,
-    postgresUrl: config.storeBackend === 'postgresql' ? config.storePostgresUrl : null,
+    postgresUrl: config.storePostgresUrl,
     progress: notice,
   });
   try {

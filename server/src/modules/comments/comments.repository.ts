@@ -2,6 +2,7 @@ import { Types, trusted, type Connection, type FilterQuery, type Model } from 'm
 import type { CommentStatus, SortOrder } from '../../../../client-sdk/src/protocol';
 import type { CursorPosition } from './cursor';
 import { commentModel, flagModel, reactionModel, type CommentDoc, type FlagDoc, type ReactionDoc } from './comment.model';
+import { mapLimit } from '../../infra/map-limit';
 import { KeyedSerial } from './keyed-serial';
 
 /** A comment as the services see it: plain data, string ids. */
@@ -107,6 +108,13 @@ export function listingQuery(q: ListQuery): { filter: FilterQuery<CommentDoc>; s
     if (q.after) and.push({ _id: trusted({ [dir === -1 ? '$lt' : '$gt']: new Types.ObjectId(q.after.id) }) });
   }
   return { filter: { ...thread, $and: and }, sort };
+}
+
+/** The filter of a moderation queue page; exported so a test can `explain()` it. */
+export function queueFilter(siteId: string, kind: 'pending' | 'flagged', beforeId: string | null): FilterQuery<CommentDoc> {
+  const filter: FilterQuery<CommentDoc> = kind === 'pending' ? { siteId, status: 'pending' } : { siteId, flagOpen: true };
+  if (beforeId) filter._id = trusted({ $lt: new Types.ObjectId(beforeId) });
+  return filter;
 }
 
 /** Persistence of comments, reactions and flags; returns plain records only. */
@@ -235,21 +243,20 @@ export class CommentsRepository {
     }
   }
 
-  /** Flag reasons of comments, newest first, per comment id. */
+  /** Flag reasons of comments, newest first, per comment id (one indexed lookup per comment, not a scanning `$in`). */
   async flagReasons(commentIds: string[]): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
-    if (!commentIds.length) return out;
-    const docs = await this.Flag.find(
-      { commentId: trusted({ $in: commentIds.map((id) => new Types.ObjectId(id)) }) },
-      { _id: 0, commentId: 1, reason: 1 },
-    )
-      .sort({ createdAt: -1 })
-      .limit(1000)
-      .lean<Pick<FlagDoc, 'commentId' | 'reason'>[]>();
-    for (const d of docs) {
-      const key = d.commentId.toHexString();
-      out.set(key, [...(out.get(key) ?? []), d.reason]);
-    }
+    await mapLimit(commentIds, 10, async (id) => {
+      const docs = await this.Flag.find({ commentId: new Types.ObjectId(id) }, { _id: 0, reason: 1 })
+        .sort({ createdAt: -1 })
+        .limit(50)
+        .lean<Pick<FlagDoc, 'reason'>[]>();
+      if (docs.length)
+        out.set(
+          id,
+          docs.map((d) => d.reason),
+        );
+    });
     return out;
   }
 
@@ -260,9 +267,7 @@ export class CommentsRepository {
     limit: number,
     beforeId: string | null,
   ): Promise<{ items: CommentRecord[]; more: boolean }> {
-    const filter: FilterQuery<CommentDoc> = kind === 'pending' ? { siteId, status: 'pending' } : { siteId, flagOpen: true };
-    if (beforeId) filter._id = trusted({ $lt: new Types.ObjectId(beforeId) });
-    const docs = await this.Comment.find(filter)
+    const docs = await this.Comment.find(queueFilter(siteId, kind, beforeId))
       .sort({ _id: -1 })
       .limit(limit + 1)
       .lean<CommentDoc[]>();

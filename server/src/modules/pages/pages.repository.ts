@@ -1,4 +1,5 @@
-import { trusted, type Connection, type Model } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
+import { mapLimit } from '../../infra/map-limit';
 import { KeyedSerial } from '../comments/keyed-serial';
 import { pageModel, type PageDoc } from './page.model';
 
@@ -20,6 +21,9 @@ const EMPTY = (siteId: string, pageId: string): PageRecord => ({ siteId, pageId,
  * a waiting page keep gathering into its next write.
  */
 const MAX_COUNTER_WRITES = 2;
+
+/** Page lookups of one counts request in flight at once (a tenth of the connection pool). */
+const COUNT_LOOKUPS_AT_ONCE = 10;
 
 /** Persistence of pages (lock state and visible comment counters). */
 export class PagesRepository {
@@ -163,14 +167,18 @@ export class PagesRepository {
     await this.serial.run(`${siteId}\u0000${pageId}`, () => this.Page.updateOne({ siteId, pageId }, { $set: { locked } }));
   }
 
-  /** Visible counts of up to 100 pages; unknown pages count 0. */
+  /**
+   * Visible counts of up to 100 pages; unknown pages count 0. One equality
+   * lookup per page, because the embedded store serves `{ siteId, pageId }`
+   * from an index but would scan the whole collection for a `$in`.
+   */
   async counts(siteId: string, pageIds: string[]): Promise<Record<string, number>> {
-    const docs = await this.Page.find({ siteId, pageId: trusted({ $in: pageIds }) }, { _id: 0, pageId: 1, visibleCount: 1 }).lean<
-      Pick<PageDoc, 'pageId' | 'visibleCount'>[]
-    >();
     const counts: Record<string, number> = Object.create(null);
-    for (const id of pageIds) counts[id] = 0;
-    for (const d of docs) counts[d.pageId] = Math.max(0, d.visibleCount);
+    const unique = [...new Set(pageIds)];
+    await mapLimit(unique, COUNT_LOOKUPS_AT_ONCE, async (pageId) => {
+      const doc = await this.Page.findOne({ siteId, pageId }, { _id: 0, visibleCount: 1 }).lean<Pick<PageDoc, 'visibleCount'>>();
+      counts[pageId] = Math.max(0, doc?.visibleCount ?? 0);
+    });
     return counts;
   }
 

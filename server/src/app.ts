@@ -80,7 +80,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const pagesRepo = new PagesRepository(mongo);
   const commentsRepo = new CommentsRepository(mongo);
   const modRepo = new ModerationRepository(mongo);
-  await Promise.all([sitesRepo.init(), pagesRepo.init(), commentsRepo.init(), modRepo.init()]);
+  const indexPolicy = deps.storePostgresUrl ? 'unique' : 'all';
+  await Promise.all([sitesRepo.init(), pagesRepo.init(indexPolicy), commentsRepo.init(indexPolicy), modRepo.init(indexPolicy)]);
   if (deps.storePostgresUrl) {
     const created = await ensureStoreIndexes(deps.storePostgresUrl, mongo.name);
     if (created.length) logger.info({ created }, 'embedded store: created its JSONB indexes');

@@ -76,6 +76,8 @@ export async function startNode(opts: NodeOptions = {}): Promise<TestNode> {
     redis,
     secretsKey: SECRETS_KEY,
     redisPrefix,
+    // The store users get: with the JSONB indexes Parley adds to the embedded store (unset on real MongoDB).
+    storePostgresUrl: opts.mongoUri ? null : (process.env.TEST_STORE_POSTGRES_URL ?? null),
   });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;

@@ -1,4 +1,4 @@
-import mongoose, { type Connection } from 'mongoose';
+import mongoose, { type Connection, type Model } from 'mongoose';
 
 // Query filters built from user input must never carry operators; this turns
 // `{ $gt: '' }` smuggled into a filter into a literal match.
@@ -68,5 +68,29 @@ export async function pingMongo(conn: Connection, timeoutMs = 2000): Promise<boo
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Which declared indexes a store gets: `all` on MongoDB; `unique` on the
+ * embedded store, where FerretDB's btree indexes only enforce uniqueness (its
+ * queries never use them: Parley's JSONB indexes serve them instead, see
+ * store-indexes.ts), so the others would only slow every write down.
+ */
+export type IndexPolicy = 'all' | 'unique';
+
+/** Creates the collections of some models and their declared indexes under a policy; idempotent. */
+export async function initCollections(models: Model<unknown>[], policy: IndexPolicy): Promise<void> {
+  for (const model of models) {
+    await model.createCollection().catch(() => undefined);
+    if (policy === 'all') {
+      await model.createIndexes();
+      continue;
+    }
+    const unique = model.schema.indexes().filter(([, o]) => o.unique === true);
+    if (unique.length)
+      await model.collection.createIndexes(
+        unique.map(([key, o]) => ({ key: key as Record<string, 1 | -1>, name: o.name as string | undefined, unique: true })),
+      );
   }
 }

@@ -4,6 +4,7 @@ import type { CursorPosition } from './cursor';
 import { commentModel, flagModel, reactionModel, type CommentDoc, type FlagDoc, type ReactionDoc } from './comment.model';
 import { mapLimit } from '../../infra/map-limit';
 import { KeyedSerial } from './keyed-serial';
+import { initCollections, type IndexPolicy } from '../../infra/mongo';
 
 /** A comment as the services see it: plain data, string ids. */
 export interface CommentRecord {
@@ -130,12 +131,9 @@ export class CommentsRepository {
     this.Flag = flagModel(conn);
   }
 
-  /** Ensures collections and indexes exist. */
-  async init(): Promise<void> {
-    for (const model of [this.Comment, this.Reaction, this.Flag] as Model<unknown>[]) {
-      await model.createCollection().catch(() => undefined);
-      await model.createIndexes();
-    }
+  /** Ensures collections and indexes exist (see IndexPolicy). */
+  async init(policy: IndexPolicy = 'all'): Promise<void> {
+    await initCollections([this.Comment, this.Reaction, this.Flag] as Model<unknown>[], policy);
   }
 
   /** Inserts a comment; a duplicate (author, nonce) rejects with code 11000. */

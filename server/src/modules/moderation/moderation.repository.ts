@@ -1,6 +1,7 @@
 import { Types, trusted, type Connection, type Model } from 'mongoose';
 import { BanCache } from './ban-cache';
 import { moderationModels, type AuditDoc, type BanDoc, type TrustDoc } from './moderation.models';
+import { initCollections, type IndexPolicy } from '../../infra/mongo';
 
 /** An audit entry as the API shows it. */
 export interface AuditEntry {
@@ -28,12 +29,9 @@ export class ModerationRepository {
     });
   }
 
-  /** Ensures collections and indexes exist. */
-  async init(): Promise<void> {
-    for (const model of [this.Ban, this.Trust, this.Audit] as Model<unknown>[]) {
-      await model.createCollection().catch(() => undefined);
-      await model.createIndexes();
-    }
+  /** Ensures collections and indexes exist (see IndexPolicy). */
+  async init(policy: IndexPolicy = 'all'): Promise<void> {
+    await initCollections([this.Ban, this.Trust, this.Audit] as Model<unknown>[], policy);
   }
 
   /** Whether a user is banned on a site right now. */

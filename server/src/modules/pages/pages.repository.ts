@@ -2,6 +2,7 @@ import type { Connection, Model } from 'mongoose';
 import { mapLimit } from '../../infra/map-limit';
 import { KeyedSerial } from '../comments/keyed-serial';
 import { pageModel, type PageDoc } from './page.model';
+import { initCollections, type IndexPolicy } from '../../infra/mongo';
 
 /** A page as the services see it. */
 export interface PageRecord {
@@ -40,10 +41,9 @@ export class PagesRepository {
     this.Page = pageModel(conn);
   }
 
-  /** Ensures the indexes exist. */
-  async init(): Promise<void> {
-    await this.Page.createCollection().catch(() => undefined);
-    await this.Page.createIndexes();
+  /** Ensures collections and indexes exist (see IndexPolicy). */
+  async init(policy: IndexPolicy = 'all'): Promise<void> {
+    await initCollections([this.Page as Model<unknown>], policy);
   }
 
   /** A page; an unknown page reads as open and empty (pages exist implicitly). */

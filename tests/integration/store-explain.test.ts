@@ -1,6 +1,7 @@
 import { Types, type FilterQuery } from 'mongoose';
 import { Client } from 'pg';
-import { listingQuery, queueFilter, type ListQuery } from '../../server/src/modules/comments/comments.repository';
+import { listingQuery, type ListQuery } from '../../server/src/modules/comments/comments.repository';
+import { monthOf, queueMonthFilter } from '../../server/src/modules/comments/queue-months';
 import { PagesRepository } from '../../server/src/modules/pages/pages.repository';
 import { collectionTables } from '../../server/src/infra/store-indexes';
 import { startNode, type TestNode } from '../helpers/harness';
@@ -81,6 +82,7 @@ describe('embedded store: every hot query is served by an index', () => {
           likeCount: i % 7,
           flagCount: i % 97 === 0 ? 1 : 0,
           flagOpen: i % 97 === 0,
+          month: monthOf(_id),
           modReason: null,
         });
       }
@@ -167,8 +169,8 @@ describe('embedded store: every hot query is served by an index', () => {
     ],
     ['the lookup of a comment by id', 'comments', () => ({ _id: someId })],
     ['the nonce lookup', 'comments', () => ({ siteId: SITE, authorId: 'u3', clientNonce: 'n-9-3' })],
-    ['a pending queue page', 'comments', () => queueFilter(SITE, 'pending', someId.toHexString())],
-    ['the flagged queue', 'comments', () => queueFilter(SITE, 'flagged', null)],
+    ['a pending queue page', 'comments', () => queueMonthFilter(SITE, 'pending', monthOf(someId), someId.toHexString())],
+    ['the flagged queue', 'comments', () => queueMonthFilter(SITE, 'flagged', monthOf(someId), null)],
     ['the page state and counter (one of the counts)', 'pages', () => ({ siteId: SITE, pageId: '/page-42' })],
     ["a site's locked pages", 'pages', () => ({ siteId: SITE, locked: true })],
     ["a reader's reaction to a comment", 'reactions', () => ({ commentId: someId, userId: 'r3', type: 'like' })],

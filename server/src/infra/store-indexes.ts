@@ -31,8 +31,9 @@ export const STORE_INDEXES: readonly JsonbIndex[] = [
   { collection: 'comments', name: 'thread', fields: ['pageId', 'parentId'] },
   // Idempotent posting: the comment an author posted with a nonce.
   { collection: 'comments', name: 'nonce', fields: ['clientNonce'] },
-  // Moderation queues: a site's pending comments, and its comments with open flags.
-  { collection: 'comments', name: 'queue', fields: ['siteId', 'status', 'flagOpen'] },
+  // Moderation queues, month by month: a site's pending comments, and its comments with open flags.
+  { collection: 'comments', name: 'queue', fields: ['siteId', 'month', 'status', 'flagOpen'] },
+  { collection: 'queue_months', name: 'site', fields: ['siteId'] },
   { collection: 'pages', name: 'page', fields: ['pageId'] },
   { collection: 'pages', name: 'locked', fields: ['siteId', 'locked'] },
   { collection: 'reactions', name: 'comment', fields: ['commentId'] },

@@ -24,6 +24,8 @@ export interface CommentDoc {
   flagCount: number;
   /** True while flags wait for a moderator; cleared by approve, reject or delete. */
   flagOpen: boolean;
+  /** `YYYY-MM` (UTC) of creation: the moderation queues read month by month (see queue-months.ts). */
+  month?: string;
   modReason: string | null;
 }
 
@@ -47,6 +49,7 @@ const commentSchema = new Schema<CommentDoc>(
     likeCount: { type: Number, default: 0 },
     flagCount: { type: Number, default: 0 },
     flagOpen: { type: Boolean, default: false },
+    month: { type: String },
     modReason: { type: String, default: null },
   },
   { versionKey: false },
@@ -57,9 +60,9 @@ commentSchema.index({ siteId: 1, pageId: 1, parentId: 1, _id: -1 }, { name: 'thr
 commentSchema.index({ siteId: 1, pageId: 1, parentId: 1, likeCount: -1, _id: -1 }, { name: 'thread_by_likes' });
 // Idempotent posting: one comment per author and client nonce (no partial index: FerretDB has none).
 commentSchema.index({ siteId: 1, authorId: 1, clientNonce: 1 }, { unique: true, name: 'author_nonce' });
-// Moderation queues.
-commentSchema.index({ siteId: 1, status: 1, _id: -1 }, { name: 'queue_status' });
-commentSchema.index({ siteId: 1, flagOpen: 1, _id: -1 }, { name: 'queue_flagged' });
+// Moderation queues, read month by month (see queue-months.ts).
+commentSchema.index({ siteId: 1, status: 1, month: 1, _id: -1 }, { name: 'queue_status_month' });
+commentSchema.index({ siteId: 1, flagOpen: 1, month: 1, _id: -1 }, { name: 'queue_flagged_month' });
 
 /** Registers the Comment model on a connection. */
 export function commentModel(conn: Connection): Model<CommentDoc> {

@@ -4,6 +4,7 @@ import type { CursorPosition } from './cursor';
 import { commentModel, flagModel, reactionModel, type CommentDoc, type FlagDoc, type ReactionDoc } from './comment.model';
 import { mapLimit } from '../../infra/map-limit';
 import { KeyedSerial } from './keyed-serial';
+import { monthOf, QueueMonths } from './queue-months';
 import { initCollections, type IndexPolicy } from '../../infra/mongo';
 
 /** A comment as the services see it: plain data, string ids. */
@@ -111,13 +112,6 @@ export function listingQuery(q: ListQuery): { filter: FilterQuery<CommentDoc>; s
   return { filter: { ...thread, $and: and }, sort };
 }
 
-/** The filter of a moderation queue page; exported so a test can `explain()` it. */
-export function queueFilter(siteId: string, kind: 'pending' | 'flagged', beforeId: string | null): FilterQuery<CommentDoc> {
-  const filter: FilterQuery<CommentDoc> = kind === 'pending' ? { siteId, status: 'pending' } : { siteId, flagOpen: true };
-  if (beforeId) filter._id = trusted({ $lt: new Types.ObjectId(beforeId) });
-  return filter;
-}
-
 /** Persistence of comments, reactions and flags; returns plain records only. */
 export class CommentsRepository {
   readonly Comment: Model<CommentDoc>;
@@ -125,24 +119,29 @@ export class CommentsRepository {
   private readonly Flag: Model<FlagDoc>;
   /** Updates of one comment run one at a time (see KeyedSerial: the embedded store's updates are not atomic). */
   private readonly serial = new KeyedSerial();
-  constructor(conn: Connection) {
+  private readonly queues: QueueMonths;
+  constructor(private readonly conn: Connection) {
     this.Comment = commentModel(conn);
     this.Reaction = reactionModel(conn);
     this.Flag = flagModel(conn);
+    this.queues = new QueueMonths(conn, this.Comment);
   }
 
   /** Ensures collections and indexes exist (see IndexPolicy). */
   async init(policy: IndexPolicy = 'all'): Promise<void> {
-    await initCollections([this.Comment, this.Reaction, this.Flag] as Model<unknown>[], policy);
+    await initCollections([this.Comment, this.Reaction, this.Flag, this.queues.Month] as Model<unknown>[], policy);
+    await this.queues.backfill(this.conn);
   }
 
   /** Inserts a comment; a duplicate (author, nonce) rejects with code 11000. */
   async insert(c: NewComment): Promise<CommentRecord> {
     // Straight to the driver: every field is set here, and mongoose's document machinery
     // (construction, validation, save hooks) cost ~0.6 ms of CPU on each post's acknowledgement path.
+    const _id = new Types.ObjectId();
     const doc: CommentDoc = {
-      _id: new Types.ObjectId(),
+      _id,
       ...c,
+      month: monthOf(_id),
       parentId: c.parentId ? new Types.ObjectId(c.parentId) : null,
       replyCount: 0,
       likeCount: 0,
@@ -151,6 +150,7 @@ export class CommentsRepository {
       editedAt: null,
     };
     await this.Comment.collection.insertOne(doc);
+    if (doc.status === 'pending') await this.queues.markHeld(doc.siteId, 'pending', doc.month!);
     return toRecord(doc);
   }
 
@@ -184,6 +184,7 @@ export class CommentsRepository {
     const doc = await this.serial.run(id, () =>
       this.Comment.findOneAndUpdate(filter, { $set: set }, { new: true }).lean<CommentDoc>(),
     );
+    if (doc && set.status === 'pending') await this.queues.markHeld(doc.siteId, 'pending', monthOf(doc._id));
     return doc ? toRecord(doc) : null;
   }
 
@@ -195,6 +196,7 @@ export class CommentsRepository {
   ): Promise<CommentRecord | null> {
     const update = { $inc: inc, ...(Object.keys(set).length ? { $set: set } : {}) };
     const doc = await this.serial.run(id, () => this.Comment.findByIdAndUpdate(id, update, { new: true }).lean<CommentDoc>());
+    if (doc && set.flagOpen) await this.queues.markHeld(doc.siteId, 'flagged', monthOf(doc._id));
     return doc ? toRecord(doc) : null;
   }
 
@@ -265,11 +267,8 @@ export class CommentsRepository {
     limit: number,
     beforeId: string | null,
   ): Promise<{ items: CommentRecord[]; more: boolean }> {
-    const docs = await this.Comment.find(queueFilter(siteId, kind, beforeId))
-      .sort({ _id: -1 })
-      .limit(limit + 1)
-      .lean<CommentDoc[]>();
-    return { items: docs.slice(0, limit).map(toRecord), more: docs.length > limit };
+    const { docs, more } = await this.queues.page(siteId, kind, limit, beforeId);
+    return { items: docs.map(toRecord), more };
   }
 
   /** Removes every comment, reaction and flag of a site. */
@@ -278,6 +277,7 @@ export class CommentsRepository {
       this.Comment.deleteMany({ siteId }),
       this.Reaction.deleteMany({ siteId }),
       this.Flag.deleteMany({ siteId }),
+      this.queues.Month.deleteMany({ siteId }),
     ]);
   }
 }

@@ -168,6 +168,12 @@ func startPostgres(o options) (*postgresChild, error) {
 		"-c", "listen_addresses=127.0.0.1",
 		"-c", "unix_socket_directories=",
 		"-c", "plan_cache_mode=force_custom_plan",
+		// A small site's store: keep the write-ahead log small (the default lets it grow to 1 GB).
+		"-c", "max_wal_size=128MB",
+		"-c", "min_wal_size=32MB",
+		// Fresh statistics soon after a bulk load (an import), so the planner picks the indexes.
+		"-c", "autovacuum_naptime=15s",
+		"-c", "autovacuum_analyze_scale_factor=0.05",
 	}
 	started := make(chan error, 1)
 	child := &postgresChild{exited: make(chan struct{})}

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { createApp, type App } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
-import { EmbeddedStoreError, startEmbeddedStore, type EmbeddedStore } from './infra/embedded-store';
+import { EmbeddedStoreError, openEmbeddedStore, type EmbeddedStore } from './infra/embedded-store';
 import { connectMongo } from './infra/mongo';
 import { resolveRedis } from './infra/redis';
 import { resolveSecretsKey } from './infra/secrets-key';
@@ -20,7 +20,7 @@ async function openStore(
     const conn = await connectMongo({ uri: config.mongodbUri, startupTimeoutMs: 30_000 });
     return { conn, store: null, storePostgresUrl: config.storePostgresUrl };
   }
-  const store = await startEmbeddedStore({
+  const store = await openEmbeddedStore({
     dataDir: config.dataDir,
     port: config.storePort,
     postgresUrl: config.storePostgresUrl,
@@ -34,7 +34,9 @@ async function openStore(
   });
   logger.info(
     { uri: store.uri, dataDir: config.dataDir, postgres: config.storePostgresUrl ? 'STORE_POSTGRESQL_URL' : 'embedded' },
-    'embedded MongoDB-compatible store (FerretDB on PostgreSQL) started',
+    store.attached
+      ? `connected to the embedded store already running for DATA_DIR (process ${store.pid}); it stays up when this node stops`
+      : 'embedded MongoDB-compatible store (FerretDB on PostgreSQL) started',
   );
   return { conn: await connectMongo({ uri: `${store.uri}parley` }), store, storePostgresUrl: store.postgres.url };
 }

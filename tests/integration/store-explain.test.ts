@@ -116,6 +116,18 @@ describe('embedded store: every hot query is served by an index', () => {
       })),
     );
     await db
+      .collection('bans')
+      .insertMany(
+        Array.from({ length: 5000 }, (_, i) => ({
+          siteId: `other-${i}`,
+          userId: `b${i}`,
+          reason: null,
+          until: null,
+          by: 'm',
+          createdAt: new Date(),
+        })),
+      );
+    await db
       .collection('trusted_authors')
       .insertMany(Array.from({ length: 5000 }, (_, i) => ({ siteId: SITE, userId: `t${i}`, approvedBy: 'm', at: new Date() })));
     pg = new Client({ connectionString: process.env.TEST_STORE_POSTGRES_URL });
@@ -176,6 +188,7 @@ describe('embedded store: every hot query is served by an index', () => {
     ["a reader's reaction to a comment", 'reactions', () => ({ commentId: someId, userId: 'r3', type: 'like' })],
     ["a reader's reactions on a site", 'reactions', () => ({ userId: 'r3' })],
     ["a comment's flags", 'flags', () => ({ commentId: someId })],
+    ["a site's bans (cached per node)", 'bans', () => ({ siteId: 'other-42' })],
     ['the trusted-author check', 'trusted_authors', () => ({ siteId: SITE, userId: 't42' })],
   ];
 

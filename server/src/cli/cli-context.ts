@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { Config } from '../config';
 import { DomainEvents } from '../domain-events';
-import { startEmbeddedStore, type EmbeddedStore } from '../infra/embedded-store';
+import { openEmbeddedStore, type EmbeddedStore } from '../infra/embedded-store';
 import { connectMongo } from '../infra/mongo';
 import { resolveSecretsKey } from '../infra/secrets-key';
 import { CommentsRepository } from '../modules/comments/comments.repository';
@@ -24,8 +24,9 @@ export type Notice = (line: string) => void;
 async function openDatabase(config: Config, notice: Notice): Promise<{ conn: Connection; store: EmbeddedStore | null }> {
   if (config.mongodbUri)
     return { conn: await connectMongo({ uri: config.mongodbUri, serverSelectionTimeoutMS: 10_000 }), store: null };
-  // Same store and database name as main.ts, so the CLI sees what `npm start` sees.
-  const store = await startEmbeddedStore({
+  // Same store and database name as main.ts, so the CLI sees what `npm start` sees; while a
+  // server runs on DATA_DIR, the CLI connects to its store (one PostgreSQL per data directory).
+  const store = await openEmbeddedStore({
     dataDir: config.dataDir,
     port: 0,
     postgresUrl: config.storePostgresUrl,

@@ -28,6 +28,8 @@ export interface EmbeddedStore {
   pid: number;
   /** The PostgreSQL under FerretDB: its URL (for the indexes FerretDB cannot make) and, when embedded, its server's pid. */
   postgres: { url: string; pid: number | null };
+  /** True when this process found the store already running for its data directory and only connected to it. */
+  attached: boolean;
   /** Stops the store gracefully (SIGTERM, SIGKILL after 5 s); `immediate` kills it at once (throw-away test data). */
   stop(opts?: { immediate?: boolean }): Promise<void>;
 }
@@ -206,11 +208,14 @@ export async function startEmbeddedStore(opts: StartStoreOptions): Promise<Embed
     if (postgresPid) await waitForExit(postgresPid, 10_000);
     throw new EmbeddedStoreError(`${(err as Error).message}\n${stderr}`);
   }
+  const uri = `mongodb://127.0.0.1:${port}/`;
+  const marker = markerPath(opts.dataDir);
+  const running: RunningStore = { pid: child.pid!, port, uri, postgres: { url: postgresUrl, pid: postgresPid } };
+  fs.writeFileSync(marker, JSON.stringify(running), { mode: 0o600 });
+  void exited.then(() => fs.rmSync(marker, { force: true }));
   return {
-    uri: `mongodb://127.0.0.1:${port}/`,
-    port,
-    pid: child.pid!,
-    postgres: { url: postgresUrl, pid: postgresPid },
+    ...running,
+    attached: false,
     async stop(stopOpts = {}) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       stopping = true;
@@ -225,4 +230,51 @@ export async function startEmbeddedStore(opts: StartStoreOptions): Promise<Embed
       if (postgresPid) await waitForExit(postgresPid, 15_000);
     },
   };
+}
+
+/** What a running store writes to `<dataDir>/store.json` (0600: it holds the PostgreSQL password) for other processes. */
+interface RunningStore {
+  pid: number;
+  port: number;
+  uri: string;
+  postgres: { url: string; pid: number | null };
+}
+
+function markerPath(dataDir: string): string {
+  return path.join(dataDir, 'store.json');
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1');
+    sock.setTimeout(1000);
+    sock.once('connect', () => (sock.destroy(), resolve(true)));
+    sock.once('error', () => (sock.destroy(), resolve(false)));
+    sock.once('timeout', () => (sock.destroy(), resolve(false)));
+  });
+}
+
+/** The store another process runs for this data directory, if it is alive and answering. */
+export async function findRunningStore(dataDir: string): Promise<RunningStore | null> {
+  let running: RunningStore;
+  try {
+    running = JSON.parse(fs.readFileSync(markerPath(dataDir), 'utf8')) as RunningStore;
+  } catch {
+    return null;
+  }
+  if (!processAlive(running.pid) || !(await portAnswers(running.port))) return null;
+  return running;
+}
+
+/**
+ * Connects to the store already running for `dataDir` (a server started with
+ * `npm start` or `npm run store`: its PostgreSQL cannot be opened twice), or
+ * starts one. An attached store's `stop()` leaves it running.
+ */
+export async function openEmbeddedStore(opts: StartStoreOptions): Promise<EmbeddedStore> {
+  if (!opts.postgresUrl) {
+    const running = await findRunningStore(opts.dataDir);
+    if (running) return { ...running, attached: true, stop: async () => {} };
+  }
+  return startEmbeddedStore(opts);
 }

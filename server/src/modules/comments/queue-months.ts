@@ -142,6 +142,11 @@ export class QueueMonths {
       if (c.status === 'pending') await this.markHeld(c.siteId, 'pending', month);
       if (c.flagOpen) await this.markHeld(c.siteId, 'flagged', month);
     }
-    await meta.updateOne({ _id: 'queue-months-v1' }, { $set: { at: new Date() } }, { upsert: true });
+    await meta
+      .updateOne({ _id: 'queue-months-v1' }, { $set: { at: new Date() } }, { upsert: true })
+      .catch((err: { code?: number }) => {
+        // Nodes starting together on a fresh database: another one wrote the marker first.
+        if (err.code !== 11000) throw err;
+      });
   }
 }

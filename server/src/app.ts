@@ -36,7 +36,7 @@ import { SitesService } from './modules/sites/sites.service';
 import { attachBroadcast } from './realtime/broadcast';
 import { handshakeMiddleware } from './realtime/handshake';
 import { InFlight } from './realtime/in-flight';
-import { createIo, type AdminNamespace, type ParleyServer } from './realtime/io';
+import { createIo, type ParleyServer } from './realtime/io';
 import { Presence } from './realtime/presence';
 import { rooms } from './realtime/rooms';
 import { batchSocketWrites } from './realtime/write-batching';
@@ -159,9 +159,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // token reaches the token check and gets the SPEC's 401 invalid_token.
   const httpServer = http.createServer({ maxHeaderSize: 32 * 1024 }, app);
   httpServer.keepAliveTimeout = 65_000;
-  const { io, closeAdapter } = createIo(httpServer, { redis, keyPrefix });
+  const { io, admin, closeAdapter } = createIo(httpServer, { redis, keyPrefix });
   batchSocketWrites(io);
-  const admin = io.of('/admin') as unknown as AdminNamespace;
   const presence = new Presence({
     redis,
     nodeId,

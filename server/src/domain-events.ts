@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { CommentRecord } from './modules/comments/comments.repository';
-import type { FlagPayload } from '../../client-sdk/src/protocol';
+import type { FlagPayload } from '@parley/protocol';
 
 /** Everything services announce after a write has been persisted. */
 export interface DomainEventMap {

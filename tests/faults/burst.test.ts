@@ -1,4 +1,4 @@
-import type { Comment } from '../../client-sdk/src/protocol';
+import type { Comment } from '@parley/protocol';
 import { closeSockets, connectSocket, emitAck, until, type ReaderClient } from '../helpers/harness';
 import { startPrivateRedis, type PrivateRedis } from '../setup/redis-server';
 import { createFaultSite, startLoad, storedComments, verifyStored } from './helpers/load';
@@ -32,7 +32,7 @@ describe('back-pressure: a burst of 500 concurrent posts on two nodes', () => {
         const bodies: string[] = [];
         received.push(bodies);
         socket.on('comment:created', ({ comment }: { comment: Comment }) => bodies.push(comment.id));
-        expect((await emitAck<{ ok: boolean }>(socket, 'page:join', { pageId: 'burst' })).ok).toBe(true);
+        expect((await emitAck(socket, 'page:join', { pageId: 'burst' })).ok).toBe(true);
         return socket;
       }),
     );

@@ -1,5 +1,5 @@
 import { Types, trusted, type Connection, type FilterQuery, type Model } from 'mongoose';
-import type { CommentStatus, SortOrder } from '../../../../client-sdk/src/protocol';
+import type { CommentStatus, SortOrder } from '@parley/protocol';
 import type { CursorPosition } from './cursor';
 import { commentModel, flagModel, reactionModel, type CommentDoc, type FlagDoc, type ReactionDoc } from './comment.model';
 import { KeyedSerial } from './keyed-serial';
@@ -172,7 +172,11 @@ export class CommentsRepository {
   }
 
   /** Sets fields when the comment still has the expected status; returns the new record or null. */
-  async update(id: string, set: Partial<CommentDoc>, whenStatus?: CommentStatus[]): Promise<CommentRecord | null> {
+  async update(
+    id: string,
+    set: Partial<Omit<CommentDoc, '_id' | 'parentId'>>,
+    whenStatus?: CommentStatus[],
+  ): Promise<CommentRecord | null> {
     const filter: FilterQuery<CommentDoc> = { _id: new Types.ObjectId(id) };
     if (whenStatus) filter.status = trusted({ $in: whenStatus });
     const doc = await this.serial.run(id, () =>

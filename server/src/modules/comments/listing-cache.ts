@@ -1,4 +1,4 @@
-import type { CommentPage } from '../../../../client-sdk/src/protocol';
+import type { CommentPage } from '@parley/protocol';
 
 /** How long a cached listing may be served without a change notice (bounds staleness across nodes). */
 const TTL_MS = 1000;

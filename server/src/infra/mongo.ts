@@ -70,3 +70,8 @@ export async function pingMongo(conn: Connection, timeoutMs = 2000): Promise<boo
     return false;
   }
 }
+
+/** Whether a store error is a unique-index violation (MongoDB and FerretDB both answer code 11000). */
+export function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+}

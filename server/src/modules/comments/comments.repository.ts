@@ -1,4 +1,5 @@
 import { Types, trusted, type Connection, type FilterQuery, type Model } from 'mongoose';
+import { isDuplicateKey } from '../../infra/mongo';
 import type { CommentStatus, SortOrder } from '@parley/protocol';
 import type { CursorPosition } from './cursor';
 import { commentModel, flagModel, reactionModel, type CommentDoc, type FlagDoc, type ReactionDoc } from './comment.model';
@@ -202,7 +203,7 @@ export class CommentsRepository {
       await this.Reaction.create({ siteId, commentId: new Types.ObjectId(commentId), userId, type, createdAt: new Date() });
       return true;
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   }
@@ -234,7 +235,7 @@ export class CommentsRepository {
       await this.Flag.create({ ...f, commentId: new Types.ObjectId(f.commentId), createdAt: new Date() });
       return true;
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Comment, CommentPage, CommentStatus, SortOrder } from '@parley/protocol';
+import { isDuplicateKey } from '../../infra/mongo';
 import { AppError, errors } from '../../errors';
 import type { DomainEvents } from '../../domain-events';
 import type { Logger } from '../../logger';
@@ -236,7 +237,7 @@ export class CommentsService {
         );
       return { comment: this.forViewer(comment, p, []), httpStatus: status === 'visible' ? 201 : 202 };
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) {
+      if (isDuplicateKey(err)) {
         const first = await this.deps.repo.findByNonce(siteId, p.userId, nonce);
         if (first) return this.replay(first, p);
       }

@@ -33,7 +33,7 @@ import { SecretBox } from './modules/sites/secret-box';
 import { SitesRepository } from './modules/sites/sites.repository';
 import { siteSettingsRouter, sitesRouter } from './modules/sites/sites.routes';
 import { SitesService } from './modules/sites/sites.service';
-import { attachBroadcast } from './realtime/broadcast';
+import { attachBroadcast, presencePublisher } from './realtime/broadcast';
 import { handshakeMiddleware } from './realtime/handshake';
 import { InFlight } from './realtime/in-flight';
 import { createIo, type ParleyServer } from './realtime/io';
@@ -60,6 +60,8 @@ export interface App {
   httpServer: http.Server;
   io: ParleyServer;
   services: { sites: SitesService; auth: AuthService; comments: CommentsService; moderation: ModerationService };
+  /** The node's domain event bus (tests subscribe to it). */
+  events: DomainEvents;
   /** Stops accepting, tells sockets to reconnect elsewhere, finishes in-flight requests; does not close the stores. */
   close(): Promise<void>;
 }
@@ -70,7 +72,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const keyPrefix = deps.redisPrefix ?? 'parley:';
   const nodeId = deps.nodeId ?? randomUUID();
   const metrics = createMetrics();
-  const events = new DomainEvents();
+  const events = new DomainEvents({
+    logger,
+    onSubscriberError: (event) => metrics.domainEventFailures.inc({ event }),
+  });
   const state = { shuttingDown: false };
 
   const sitesRepo = new SitesRepository(mongo);
@@ -166,7 +171,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     nodeId,
     keyPrefix,
     logger,
-    publish: (siteId, pageId, readers) => io.to(rooms.page(siteId, pageId)).emit('page:presence', { pageId, readers }),
+    publish: presencePublisher(io),
   });
   const handshakeDeps = {
     sites,
@@ -228,5 +233,5 @@ export async function createApp(deps: AppDeps): Promise<App> {
     closeAdapter();
   }
 
-  return { httpServer, io, services: { sites, auth, comments, moderation }, close };
+  return { httpServer, io, services: { sites, auth, comments, moderation }, events, close };
 }

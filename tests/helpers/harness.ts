@@ -269,11 +269,6 @@ export function emitAck<C extends object, E extends AckEventName<C>>(
   return raw(socket).timeout(timeoutMs).emitWithAck(event, payload) as Promise<TestAck<AckData<C, E>>>;
 }
 
-/** Emits anything, unchecked: for tests of what the server does with malformed payloads or unknown events. */
-export function emitRaw(socket: ClientSocket<never, never>, event: string, payload: unknown, timeoutMs = 5000): Promise<TestAck> {
-  return raw(socket).timeout(timeoutMs).emitWithAck(event, payload) as Promise<TestAck>;
-}
-
 /** Posts a comment over REST and returns the response. */
 export function postComment(
   node: TestNode,

@@ -5,7 +5,7 @@ import type { Server } from 'socket.io';
 /**
  * Readers corked at most at once: past it they are uncorked at once, so one
  * fan-out to thousands of readers does not hold every frame until the whole
- * room has been walked (which added ~15 ms to the median at 5,000 readers).
+ * room has been walked (measured in docs/performance.md, "Optimisations made").
  */
 const MAX_CORKED = 256;
 
@@ -14,8 +14,8 @@ const MAX_CORKED = 256;
  * one write system call.
  *
  * Why: a fan-out's cost is almost all system calls — Socket.IO writes every
- * frame to every reader with its own `writev` (about a third of a busy node's
- * time in its CPU profile). When a node falls behind, a reader gets several
+ * frame to every reader with its own `writev` (see the CPU profiles in
+ * docs/performance.md). When a node falls behind, a reader gets several
  * frames in one turn (several comments, or a backlog flushed on drain).
  * Corking the reader's TCP socket at its first flush of the turn and
  * uncorking it after the turn's I/O (setImmediate), or once 256 readers are

@@ -1,34 +1,32 @@
-import type { Connection } from 'mongoose';
 import { createApp, type App } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
-import { EmbeddedStoreError, startEmbeddedStore, type EmbeddedStore } from './infra/embedded-store';
-import { connectMongo } from './infra/mongo';
+import { EmbeddedStoreError } from './infra/embedded-store';
+import { openStore } from './infra/open-store';
 import { resolveRedis } from './infra/redis';
 import { resolveSecretsKey } from './infra/secrets-key';
 import { createLogger, type Logger } from './logger';
 import { DEMO_SITE_ID, ensureDemoSite } from './modules/demo/demo-site';
 
-async function openStore(config: Config, logger: Logger): Promise<{ conn: Connection; store: EmbeddedStore | null }> {
-  if (config.mongodbUri) {
-    logger.info('connecting to MongoDB at MONGODB_URI');
+/** The server's database: patient at start with an external one, and it stops if its own embedded store dies. */
+function openServerStore(config: Config, logger: Logger) {
+  if (config.mongodbUri) logger.info('connecting to MongoDB at MONGODB_URI');
+  return openStore({
+    config,
+    port: config.storePort,
+    progress: (line) => console.log(line),
     // Patient at start (the database may come up after us), fast afterwards: an
     // operation waits at most 3 s for the database, so outages answer 503 within 5 s.
-    return { conn: await connectMongo({ uri: config.mongodbUri, startupTimeoutMs: 30_000 }), store: null };
-  }
-  const store = await startEmbeddedStore({
-    dataDir: config.dataDir,
-    port: config.storePort,
-    postgresUrl: config.storeBackend === 'postgresql' ? config.storePostgresUrl : null,
-    progress: (line) => console.log(line),
+    external: { startupTimeoutMs: 30_000 },
     // Our own child store died: exit so the supervisor restarts both together. (An external
     // MONGODB_URI database is left to its operator: there we stay up, answer 503 and reconnect.)
     onExit: (code, signal) => {
       logger.fatal({ code, signal }, 'the embedded store exited unexpectedly; stopping');
       process.exit(1);
     },
+    onOpened: ({ external, uri }) => {
+      if (!external) logger.info({ uri, dataDir: config.dataDir }, 'embedded MongoDB-compatible store (FerretDB) started');
+    },
   });
-  logger.info({ uri: store.uri, dataDir: config.dataDir }, 'embedded MongoDB-compatible store (FerretDB) started');
-  return { conn: await connectMongo({ uri: `${store.uri}parley` }), store };
 }
 
 async function main(): Promise<void> {
@@ -44,7 +42,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const started = Date.now();
-  const { conn, store } = await openStore(config, logger);
+  const { conn, store } = await openServerStore(config, logger);
   const redis = await resolveRedis(config.redisUrl, logger);
   if (redis.source === 'memory') {
     logger.warn(

@@ -31,8 +31,7 @@ export function batchSocketWrites(io: Server): void {
     corked.clear();
   };
   io.engine.on('flush', (socket: EngineSocket) => {
-    // Only the websocket transport has a TCP socket of its own (ws keeps it as `_socket`).
-    const raw = (socket.transport as { socket?: { _socket?: NetSocket } }).socket?._socket;
+    const raw = tcpSocketOf(socket);
     if (!raw || raw.destroyed || corked.has(raw)) return;
     if (corked.size >= MAX_CORKED) release();
     raw.cork();
@@ -45,4 +44,13 @@ export function batchSocketWrites(io: Server): void {
       });
     }
   });
+}
+
+/**
+ * The TCP socket under an Engine.IO connection, or null (polling has none of its
+ * own). `ws` keeps it in the private field `_socket`: tests/integration/write-batching.test.ts
+ * fails if an upgrade renames it, since batching would then silently stop.
+ */
+export function tcpSocketOf(socket: EngineSocket): NetSocket | null {
+  return (socket.transport as { socket?: { _socket?: NetSocket } }).socket?._socket ?? null;
 }

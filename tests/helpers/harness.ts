@@ -269,6 +269,13 @@ export function emitAck<C extends object, E extends AckEventName<C>>(
   return raw(socket).timeout(timeoutMs).emitWithAck(event, payload) as Promise<TestAck<AckData<C, E>>>;
 }
 
+/** Reads one sample of a Prometheus metric from the node's /metrics (0 when absent). */
+export async function metric(node: TestNode, line: string): Promise<number> {
+  const res = await request(node.url).get('/metrics').expect(200);
+  const found = res.text.split('\n').find((l) => l.startsWith(line));
+  return found ? Number(found.slice(line.length).trim()) : 0;
+}
+
 /** Posts a comment over REST and returns the response. */
 export function postComment(
   node: TestNode,

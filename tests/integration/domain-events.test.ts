@@ -1,8 +1,8 @@
-import request from 'supertest';
 import {
   closeSockets,
   createSite,
   emitAck,
+  metric,
   nextEvent,
   postComment,
   readerSocket,
@@ -13,13 +13,6 @@ import {
 } from '../helpers/harness';
 
 const FAILURES = 'parley_domain_event_subscriber_failures_total{event="comment.created"}';
-
-/** Reads one sample of a Prometheus metric from /metrics (0 when absent). */
-async function metric(node: TestNode, line: string): Promise<number> {
-  const res = await request(node.url).get('/metrics').expect(200);
-  const found = res.text.split('\n').find((l) => l.startsWith(line));
-  return found ? Number(found.slice(line.length).trim()) : 0;
-}
 
 describe('domain event subscribers', () => {
   let node: TestNode;

@@ -5,29 +5,8 @@ import type { CursorPosition } from './cursor';
 import { commentModel, flagModel, reactionModel, type CommentDoc, type FlagDoc, type ReactionDoc } from './comment.model';
 import { KeyedSerial } from './keyed-serial';
 
-/** A comment as the services see it: plain data, string ids. */
-export interface CommentRecord {
-  id: string;
-  siteId: string;
-  pageId: string;
-  parentId: string | null;
-  depth: number;
-  authorId: string;
-  authorName: string;
-  authorAvatar: string | null;
-  authorGuest: boolean;
-  body: string;
-  html: string;
-  status: CommentStatus;
-  clientNonce: string;
-  createdAt: Date;
-  editedAt: Date | null;
-  replyCount: number;
-  likeCount: number;
-  flagCount: number;
-  flagOpen: boolean;
-  modReason: string | null;
-}
+/** A comment as the services see it: the stored fields as plain data, with string ids. */
+export type CommentRecord = Omit<CommentDoc, '_id' | 'parentId'> & { id: string; parentId: string | null };
 
 /** Fields of a new comment. */
 export type NewComment = Omit<CommentRecord, 'id' | 'replyCount' | 'likeCount' | 'flagCount' | 'flagOpen' | 'editedAt'>;

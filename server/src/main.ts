@@ -1,44 +1,39 @@
-import type { Connection } from 'mongoose';
 import { createApp, type App } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
-import { EmbeddedStoreError, openEmbeddedStore, type EmbeddedStore } from './infra/embedded-store';
-import { connectMongo } from './infra/mongo';
+import { EmbeddedStoreError } from './infra/embedded-store';
+import { openStore } from './infra/open-store';
 import { resolveRedis } from './infra/redis';
 import { resolveSecretsKey } from './infra/secrets-key';
 import { createLogger, type Logger } from './logger';
 import { DEMO_SITE_ID, ensureDemoSite } from './modules/demo/demo-site';
 
-async function openStore(
-  config: Config,
-  logger: Logger,
-): Promise<{ conn: Connection; store: EmbeddedStore | null; storePostgresUrl: string | null }> {
-  if (config.mongodbUri) {
-    logger.info('connecting to MongoDB at MONGODB_URI');
+/** The server's database: patient at start with an external one, and it stops if its own embedded store dies. */
+function openServerStore(config: Config, logger: Logger) {
+  if (config.mongodbUri) logger.info('connecting to MongoDB at MONGODB_URI');
+  return openStore({
+    config,
+    port: config.storePort,
+    progress: (line) => console.log(line),
     // Patient at start (the database may come up after us), fast afterwards: an
     // operation waits at most 3 s for the database, so outages answer 503 within 5 s.
-    // With STORE_POSTGRESQL_URL too, MONGODB_URI is an embedded store (`npm run store`) on that PostgreSQL.
-    const conn = await connectMongo({ uri: config.mongodbUri, startupTimeoutMs: 30_000 });
-    return { conn, store: null, storePostgresUrl: config.storePostgresUrl };
-  }
-  const store = await openEmbeddedStore({
-    dataDir: config.dataDir,
-    port: config.storePort,
-    postgresUrl: config.storePostgresUrl,
-    progress: (line) => console.log(line),
+    external: { startupTimeoutMs: 30_000 },
     // Our own child store died: exit so the supervisor restarts both together. (An external
     // MONGODB_URI database is left to its operator: there we stay up, answer 503 and reconnect.)
     onExit: (code, signal) => {
       logger.fatal({ code, signal }, 'the embedded store exited unexpectedly; stopping');
       process.exit(1);
     },
+    onOpened: ({ external, attached, uri, storePid }) => {
+      if (external) return;
+      const postgres = config.storePostgresUrl ? 'STORE_POSTGRESQL_URL' : 'embedded';
+      logger.info(
+        { uri, dataDir: config.dataDir, postgres },
+        attached
+          ? `connected to the embedded store already running for DATA_DIR (process ${storePid}); it stays up when this node stops`
+          : 'embedded MongoDB-compatible store (FerretDB on PostgreSQL) started',
+      );
+    },
   });
-  logger.info(
-    { uri: store.uri, dataDir: config.dataDir, postgres: config.storePostgresUrl ? 'STORE_POSTGRESQL_URL' : 'embedded' },
-    store.attached
-      ? `connected to the embedded store already running for DATA_DIR (process ${store.pid}); it stays up when this node stops`
-      : 'embedded MongoDB-compatible store (FerretDB on PostgreSQL) started',
-  );
-  return { conn: await connectMongo({ uri: `${store.uri}parley` }), store, storePostgresUrl: store.postgres.url };
 }
 
 async function main(): Promise<void> {
@@ -54,7 +49,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const started = Date.now();
-  const { conn, store, storePostgresUrl } = await openStore(config, logger);
+  const { conn, store, storePostgresUrl } = await openServerStore(config, logger);
   const redis = await resolveRedis(config.redisUrl, logger);
   if (redis.source === 'memory') {
     logger.warn(

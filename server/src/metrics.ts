@@ -42,6 +42,12 @@ export function createMetrics() {
       labelNames: ['event'] as const,
       registers: [registry],
     }),
+    domainEventFailures: new Counter({
+      name: 'parley_domain_event_subscriber_failures_total',
+      help: 'Domain event subscribers that threw (the write that published the event still succeeded), by event',
+      labelNames: ['event'] as const,
+      registers: [registry],
+    }),
   };
 }
 

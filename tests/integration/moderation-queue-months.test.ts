@@ -1,5 +1,4 @@
 import { Types } from 'mongoose';
-import type { Comment } from '../../client-sdk/src/protocol';
 import { CommentsRepository } from '../../server/src/modules/comments/comments.repository';
 import { monthOf, queueMonthModel } from '../../server/src/modules/comments/queue-months';
 import {
@@ -14,8 +13,6 @@ import {
   type TestNode,
   type TestSite,
 } from '../helpers/harness';
-
-type QueueAck = { ok: true; comments: Comment[]; nextCursor: string | null };
 
 /** A comment as an older database holds it: no `month`, its id dated `daysAgo` back. */
 function oldComment(siteId: string, daysAgo: number, status: 'pending' | 'visible', flagOpen = false) {
@@ -63,7 +60,11 @@ describe('moderation queues read month by month', () => {
     const bodies: string[] = [];
     let cursor: string | null = null;
     for (let i = 0; i < 20; i++) {
-      const ack: QueueAck = await emitAck<QueueAck>(mod, 'queue:list', { status, limit, ...(cursor ? { cursor } : {}) });
+      const ack: { ok: boolean; comments: { body: string }[]; nextCursor: string | null } = await emitAck(mod, 'queue:list', {
+        status,
+        limit,
+        ...(cursor ? { cursor } : {}),
+      });
       expect(ack.ok).toBe(true);
       bodies.push(...ack.comments.map((c) => c.body));
       cursor = ack.nextCursor;
@@ -100,7 +101,7 @@ describe('moderation queues read month by month', () => {
       { siteId: site.siteId, kind: 'pending', month: staleMonth, touchedAt: new Date(Date.now() - 3600_000) },
       { siteId: site.siteId, kind: 'pending', month: freshMonth, touchedAt: new Date() },
     ]);
-    await emitAck<QueueAck>(mod, 'queue:list', { status: 'pending', limit: 100 });
+    await emitAck(mod, 'queue:list', { status: 'pending', limit: 100 });
     const months = (await Month.find({ siteId: site.siteId, kind: 'pending' }).lean()).map((m) => m.month);
     expect(months).not.toContain(staleMonth);
     expect(months).toContain(freshMonth);

@@ -115,18 +115,16 @@ describe('embedded store: every hot query is served by an index', () => {
         createdAt: new Date(),
       })),
     );
-    await db
-      .collection('bans')
-      .insertMany(
-        Array.from({ length: 5000 }, (_, i) => ({
-          siteId: `other-${i}`,
-          userId: `b${i}`,
-          reason: null,
-          until: null,
-          by: 'm',
-          createdAt: new Date(),
-        })),
-      );
+    await db.collection('bans').insertMany(
+      Array.from({ length: 5000 }, (_, i) => ({
+        siteId: `other-${i}`,
+        userId: `b${i}`,
+        reason: null,
+        until: null,
+        by: 'm',
+        createdAt: new Date(),
+      })),
+    );
     await db
       .collection('trusted_authors')
       .insertMany(Array.from({ length: 5000 }, (_, i) => ({ siteId: SITE, userId: `t${i}`, approvedBy: 'm', at: new Date() })));

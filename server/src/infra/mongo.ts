@@ -94,3 +94,8 @@ export async function initCollections(models: Model<unknown>[], policy: IndexPol
       );
   }
 }
+
+/** Whether a store error is a unique-index violation (MongoDB and FerretDB both answer code 11000). */
+export function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+}

@@ -6,7 +6,8 @@ import type { AdminNamespace, ParleyServer } from './io';
 import { rooms } from './rooms';
 
 /**
- * Turns domain events into room emits — the only place that does. Each event
+ * Turns domain events into room emits; with {@link presencePublisher} below it
+ * is the only place that emits to rooms. Each event
  * is emitted once, by the node where the write happened; the Redis adapter
  * carries it to the other nodes, so every reader gets it exactly once.
  * Room payloads are the same for every reader (no `viewer`), so Socket.IO
@@ -98,4 +99,12 @@ export function attachBroadcast(
     }),
   ];
   return () => offs.forEach((off) => off());
+}
+
+/**
+ * The `page:presence` emit: reader counts are per-node presence state, not
+ * domain events, so Presence calls this directly (throttled by Presence).
+ */
+export function presencePublisher(io: ParleyServer): (siteId: string, pageId: string, readers: number) => void {
+  return (siteId, pageId, readers) => io.to(rooms.page(siteId, pageId)).emit('page:presence', { pageId, readers });
 }

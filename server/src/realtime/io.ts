@@ -8,7 +8,7 @@ import type {
   AdminServerToClientEvents,
   ClientToServerEvents,
   ServerToClientEvents,
-} from '../../../client-sdk/src/protocol';
+} from '@parley/protocol';
 import { adapterPublisher } from '../infra/redis';
 import type { Principal } from '../modules/auth/principal';
 
@@ -48,7 +48,10 @@ export interface IoOptions {
  * (cross-node rooms and replay), connection-state recovery for two minutes,
  * 32 KiB message cap and ping timings that tolerate mobile networks.
  */
-export function createIo(httpServer: HttpServer, opts: IoOptions): { io: ParleyServer; closeAdapter: () => void } {
+export function createIo(
+  httpServer: HttpServer,
+  opts: IoOptions,
+): { io: ParleyServer; admin: AdminNamespace; closeAdapter: () => void } {
   // The adapter duplicates the client for its blocking stream reads and pub/sub;
   // keep hold of those connections so shutdown can close them at once.
   const duplicates: Redis[] = [];
@@ -94,7 +97,17 @@ export function createIo(httpServer: HttpServer, opts: IoOptions): { io: ParleyS
         }
       : {}),
   });
-  return { io, closeAdapter: () => duplicates.forEach((d) => d.disconnect()) };
+  return { io, admin: adminNamespace(io), closeAdapter: () => duplicates.forEach((d) => d.disconnect()) };
+}
+
+/**
+ * The `/admin` namespace with its own event maps. Socket.IO types `of()` with
+ * the parent server's maps, so this is the one place where the reader server's
+ * types are exchanged for the admin ones (the namespace object is the same).
+ */
+function adminNamespace(io: ParleyServer): AdminNamespace {
+  const nsp: Namespace = io.of('/admin');
+  return nsp as AdminNamespace;
 }
 
 /** The client IP of a handshake, honouring the same TRUST_PROXY rule as Express. */

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import type { CommentStatus } from '../../../../client-sdk/src/protocol';
+import type { CommentStatus } from '@parley/protocol';
 
 /** A comment as stored. */
 export interface CommentDoc {

@@ -1,35 +1,14 @@
 import { Types, trusted, type Connection, type FilterQuery, type Model } from 'mongoose';
-import type { CommentStatus, SortOrder } from '../../../../client-sdk/src/protocol';
+import { initCollections, isDuplicateKey, type IndexPolicy } from '../../infra/mongo';
+import type { CommentStatus, SortOrder } from '@parley/protocol';
 import type { CursorPosition } from './cursor';
 import { commentModel, flagModel, reactionModel, type CommentDoc, type FlagDoc, type ReactionDoc } from './comment.model';
 import { mapLimit } from '../../infra/map-limit';
 import { KeyedSerial } from './keyed-serial';
 import { monthOf, QueueMonths } from './queue-months';
-import { initCollections, type IndexPolicy } from '../../infra/mongo';
 
-/** A comment as the services see it: plain data, string ids. */
-export interface CommentRecord {
-  id: string;
-  siteId: string;
-  pageId: string;
-  parentId: string | null;
-  depth: number;
-  authorId: string;
-  authorName: string;
-  authorAvatar: string | null;
-  authorGuest: boolean;
-  body: string;
-  html: string;
-  status: CommentStatus;
-  clientNonce: string;
-  createdAt: Date;
-  editedAt: Date | null;
-  replyCount: number;
-  likeCount: number;
-  flagCount: number;
-  flagOpen: boolean;
-  modReason: string | null;
-}
+/** A comment as the services see it: the stored fields as plain data, with string ids. */
+export type CommentRecord = Omit<CommentDoc, '_id' | 'parentId'> & { id: string; parentId: string | null };
 
 /** Fields of a new comment. */
 export type NewComment = Omit<CommentRecord, 'id' | 'replyCount' | 'likeCount' | 'flagCount' | 'flagOpen' | 'editedAt'>;
@@ -136,7 +115,7 @@ export class CommentsRepository {
   /** Inserts a comment; a duplicate (author, nonce) rejects with code 11000. */
   async insert(c: NewComment): Promise<CommentRecord> {
     // Straight to the driver: every field is set here, and mongoose's document machinery
-    // (construction, validation, save hooks) cost ~0.6 ms of CPU on each post's acknowledgement path.
+    // (construction, validation, save hooks) cost CPU on each post's acknowledgement path (docs/performance.md).
     const _id = new Types.ObjectId();
     const doc: CommentDoc = {
       _id,
@@ -178,7 +157,11 @@ export class CommentsRepository {
   }
 
   /** Sets fields when the comment still has the expected status; returns the new record or null. */
-  async update(id: string, set: Partial<CommentDoc>, whenStatus?: CommentStatus[]): Promise<CommentRecord | null> {
+  async update(
+    id: string,
+    set: Partial<Omit<CommentDoc, '_id' | 'parentId'>>,
+    whenStatus?: CommentStatus[],
+  ): Promise<CommentRecord | null> {
     const filter: FilterQuery<CommentDoc> = { _id: new Types.ObjectId(id) };
     if (whenStatus) filter.status = trusted({ $in: whenStatus });
     const doc = await this.serial.run(id, () =>
@@ -206,7 +189,7 @@ export class CommentsRepository {
       await this.Reaction.create({ siteId, commentId: new Types.ObjectId(commentId), userId, type, createdAt: new Date() });
       return true;
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   }
@@ -238,7 +221,7 @@ export class CommentsRepository {
       await this.Flag.create({ ...f, commentId: new Types.ObjectId(f.commentId), createdAt: new Date() });
       return true;
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   }

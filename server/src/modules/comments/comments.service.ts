@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Comment, CommentPage, CommentStatus, SortOrder } from '../../../../client-sdk/src/protocol';
+import type { Comment, CommentPage, CommentStatus, SortOrder } from '@parley/protocol';
+import { isDuplicateKey } from '../../infra/mongo';
 import { AppError, errors } from '../../errors';
 import type { DomainEvents } from '../../domain-events';
 import type { Logger } from '../../logger';
@@ -236,7 +237,7 @@ export class CommentsService {
         );
       return { comment: this.forViewer(comment, p, []), httpStatus: status === 'visible' ? 201 : 202 };
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) {
+      if (isDuplicateKey(err)) {
         const first = await this.deps.repo.findByNonce(siteId, p.userId, nonce);
         if (first) return this.replay(first, p);
       }
@@ -295,7 +296,7 @@ export class CommentsService {
    */
   async applyChange(comment: CommentRecord, set: Partial<CommentRecord>, fromStatuses: CommentStatus[]): Promise<CommentRecord> {
     const { id: _id, parentId: _p, ...fields } = set;
-    const updated = await this.deps.repo.update(comment.id, fields as never, fromStatuses);
+    const updated = await this.deps.repo.update(comment.id, fields, fromStatuses);
     if (!updated) throw errors.conflict('the comment changed meanwhile; reload and try again');
     const was = comment.status === 'visible';
     const is = updated.status === 'visible';

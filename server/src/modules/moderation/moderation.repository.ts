@@ -1,4 +1,5 @@
 import { Types, trusted, type Connection, type Model } from 'mongoose';
+import { isDuplicateKey } from '../../infra/mongo';
 import { BanCache } from './ban-cache';
 import { moderationModels, type AuditDoc, type BanDoc, type TrustDoc } from './moderation.models';
 import { initCollections, type IndexPolicy } from '../../infra/mongo';
@@ -78,8 +79,8 @@ export class ModerationRepository {
       { siteId, userId },
       { $setOnInsert: { siteId, userId, approvedBy, createdAt: new Date() } },
       { upsert: true },
-    ).catch((err: { code?: number }) => {
-      if (err.code !== 11000) throw err;
+    ).catch((err: unknown) => {
+      if (!isDuplicateKey(err)) throw err;
     });
   }
 

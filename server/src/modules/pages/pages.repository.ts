@@ -1,8 +1,9 @@
 import type { Connection, Model } from 'mongoose';
 import { mapLimit } from '../../infra/map-limit';
+import { initCollections, isDuplicateKey, type IndexPolicy } from '../../infra/mongo';
 import { KeyedSerial } from '../comments/keyed-serial';
 import { pageModel, type PageDoc } from './page.model';
-import { initCollections, type IndexPolicy } from '../../infra/mongo';
+import { isPageKeyOf, pageKey } from './page-key';
 
 /** A page as the services see it. */
 export interface PageRecord {
@@ -63,7 +64,7 @@ export class PagesRepository {
 
   /** Creates the page document on first use; a concurrent creator is harmless. */
   async ensure(siteId: string, pageId: string, meta: { title?: string; url?: string } = {}): Promise<void> {
-    const key = `${siteId}\u0000${pageId}`;
+    const key = pageKey(siteId, pageId);
     if (this.ensured.has(key)) return;
     try {
       await this.Page.updateOne(
@@ -82,7 +83,7 @@ export class PagesRepository {
         { upsert: true },
       );
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
     }
     if (this.ensured.size >= 50_000) this.ensured.clear();
     this.ensured.add(key);
@@ -99,7 +100,7 @@ export class PagesRepository {
    */
   async addVisible(siteId: string, pageId: string, delta: number, meta: { title?: string; url?: string } = {}): Promise<void> {
     if (delta === 0) return;
-    const key = `${siteId}\u0000${pageId}`;
+    const key = pageKey(siteId, pageId);
     const waiting = this.gathering.get(key);
     if (waiting) {
       waiting.delta += delta;
@@ -131,7 +132,7 @@ export class PagesRepository {
         if (batch.delta === 0) return;
         await write().then(
           () => this.markEnsured(key),
-          (err: { code?: number }) => (err.code === 11000 ? write().then(() => this.markEnsured(key)) : Promise.reject(err)),
+          (err: unknown) => (isDuplicateKey(err) ? write().then(() => this.markEnsured(key)) : Promise.reject(err)),
         );
       } finally {
         this.releaseCounterSlot();
@@ -164,7 +165,7 @@ export class PagesRepository {
   /** Locks or unlocks a page (creating it if needed). */
   async setLocked(siteId: string, pageId: string, locked: boolean): Promise<void> {
     await this.ensure(siteId, pageId);
-    await this.serial.run(`${siteId}\u0000${pageId}`, () => this.Page.updateOne({ siteId, pageId }, { $set: { locked } }));
+    await this.serial.run(pageKey(siteId, pageId), () => this.Page.updateOne({ siteId, pageId }, { $set: { locked } }));
   }
 
   /**
@@ -184,7 +185,7 @@ export class PagesRepository {
 
   /** Removes every page of a site. */
   async purgeSite(siteId: string): Promise<void> {
-    for (const key of this.ensured) if (key.startsWith(`${siteId}\u0000`)) this.ensured.delete(key);
+    for (const key of this.ensured) if (isPageKeyOf(key, siteId)) this.ensured.delete(key);
     await this.Page.deleteMany({ siteId });
   }
 }

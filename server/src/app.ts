@@ -16,7 +16,7 @@ import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import { authRouter, devAuthRouter } from './modules/auth/auth.routes';
 import { AuthService } from './modules/auth/auth.service';
-import { CommentsRepository } from './modules/comments/comments.repository';
+import { CommentsRepository, type CommentRecord } from './modules/comments/comments.repository';
 import { commentsRouter } from './modules/comments/comments.routes';
 import { CommentsService } from './modules/comments/comments.service';
 import { registerReaderHandlers } from './modules/comments/comments.socket';
@@ -36,9 +36,10 @@ import { SitesService } from './modules/sites/sites.service';
 import { attachBroadcast } from './realtime/broadcast';
 import { handshakeMiddleware } from './realtime/handshake';
 import { InFlight } from './realtime/in-flight';
-import { createIo, type AdminNamespace, type ParleyServer } from './realtime/io';
+import { adapterStreamName, createIo, type AdminNamespace, type ParleyServer } from './realtime/io';
 import { Presence } from './realtime/presence';
 import { rooms } from './realtime/rooms';
+import { cutSlowReaders, DEFAULT_BACKLOG_LIMITS, type BacklogLimits } from './realtime/slow-readers';
 import { batchSocketWrites } from './realtime/write-batching';
 
 /** Everything the app needs from outside; `main.ts` builds it from config, tests build their own. */
@@ -53,6 +54,10 @@ export interface AppDeps {
   /** Prefix of every Redis key (tests give each run its own). */
   redisPrefix?: string;
   nodeId?: string;
+  /** Per-connection unsent backlog limits (slow readers past them are cut off); defaults when absent. */
+  readerBacklog?: BacklogLimits;
+  /** Test-only fault hooks (fault tests kill a node at a precise point). */
+  hooks?: { beforeAnnounce?: (comment: CommentRecord) => void };
 }
 
 /** A built, not yet listening, Parley node. */
@@ -98,6 +103,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     events,
     metrics,
     logger,
+    beforeAnnounce: deps.hooks?.beforeAnnounce,
   });
   const moderation = new ModerationService({ comments, commentsRepo, repo: modRepo, pages, events });
 
@@ -161,6 +167,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   httpServer.keepAliveTimeout = 65_000;
   const { io, closeAdapter } = createIo(httpServer, { redis, keyPrefix });
   batchSocketWrites(io);
+  const stopCutting = cutSlowReaders(io, deps.readerBacklog ?? DEFAULT_BACKLOG_LIMITS, logger, () =>
+    metrics.slowReadersCut.inc(),
+  );
   const admin = io.of('/admin') as unknown as AdminNamespace;
   const presence = new Presence({
     redis,
@@ -210,7 +219,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     modRepo.forgetBans(siteId);
     pages.forgetSite(siteId);
   });
-  const detachBroadcast = attachBroadcast(io, admin, events, metrics, { clustered: redis !== null });
+  const detachBroadcast = attachBroadcast(io, admin, events, metrics, {
+    clustered: redis !== null,
+    redis,
+    streamName: adapterStreamName(keyPrefix),
+  });
 
   async function close(): Promise<void> {
     state.shuttingDown = true;
@@ -225,6 +238,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     // before the caller closes the database.
     await socketWrites.drain();
     detachBroadcast();
+    stopCutting();
     await presence.close();
     closeAdapter();
   }

@@ -195,7 +195,10 @@ export async function pingRedis(client: Redis, timeoutMs = 1000): Promise<boolea
  * failures are marked handled so an outage never raises an unhandled rejection.
  */
 export function adapterPublisher(client: Redis): Redis {
-  const pub = failFastWhenStalled(client.duplicate());
+  // Not failFastWhenStalled: a late reply is not a lost event. A publish that timed out was still
+  // written and reaches the other nodes when Redis answers; failing the next ones up front would
+  // drop them for good after a mere event-loop stall. Each waits at most the command deadline.
+  const pub = client.duplicate();
   pub.on('error', () => undefined);
   pub.once('ready', () => {
     pub.options.enableOfflineQueue = false;

@@ -5,6 +5,8 @@ import type { ParleyServer } from './io';
 /** How far back a retried post's comment is looked for in the adapter's stream (its first attempt is this recent). */
 export const RETRY_LOOKBACK_MS = 2 * 60 * 1000;
 const PAGE = 500;
+/** The wire event a retried post looks for (typed against the contract, so a rename breaks the build). */
+const CREATED_EVENT: keyof ServerToClientEvents = 'comment:created';
 const MAX_PAGES = 40;
 
 /**
@@ -60,6 +62,3 @@ export function publishing(io: ParleyServer): (emit: Emit) => Promise<void> {
     return Promise.resolve(pending).catch(() => undefined);
   };
 }
-
-/** Event names this module reasons about (kept typed against the wire contract). */
-export const CREATED_EVENT: keyof ServerToClientEvents = 'comment:created';

@@ -7,6 +7,10 @@ export interface TcpProxy {
   partition(): void;
   /** Forwards again, held bytes first (as TCP retransmission would deliver them). */
   heal(): void;
+  /** Stops reading from the backend on the open connections (a client that stopped draining); new connections flow. */
+  stall(): void;
+  /** Reads from the backend again. */
+  unstall(): void;
   close(): Promise<void>;
 }
 
@@ -57,6 +61,12 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     heal() {
       partitioned = false;
       for (const p of pipes) flush(p);
+    },
+    stall() {
+      for (const p of pipes) p.upstream?.pause();
+    },
+    unstall() {
+      for (const p of pipes) p.upstream?.resume();
     },
     async close() {
       for (const p of pipes) {

@@ -9,9 +9,11 @@ import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import { attachBroadcast, presencePublisher } from './realtime/broadcast';
 import { attachConnections, attachInvalidation } from './realtime/connections';
-import { createIo, type ParleyServer } from './realtime/io';
+import { adapterStreamName, createIo, type ParleyServer } from './realtime/io';
 import { Presence } from './realtime/presence';
+import { cutSlowReaders, DEFAULT_BACKLOG_LIMITS, type BacklogLimits } from './realtime/slow-readers';
 import { batchSocketWrites } from './realtime/write-batching';
+import type { CommentRecord } from './modules/comments/comments.repository';
 import { buildServices, type Services } from './services';
 
 /** Everything the app needs from outside; `main.ts` builds it from config, tests build their own. */
@@ -28,6 +30,10 @@ export interface AppDeps {
   nodeId?: string;
   /** The PostgreSQL under the embedded store, when Parley runs on it: Parley adds the indexes FerretDB cannot make. */
   storePostgresUrl?: string | null;
+  /** Per-connection unsent backlog limits (slow readers past them are cut off); defaults when absent. */
+  readerBacklog?: BacklogLimits;
+  /** Test-only fault hooks (fault tests kill a node at a precise point). */
+  hooks?: { beforeAnnounce?: (comment: CommentRecord) => void };
 }
 
 /** A built, not yet listening, Parley node. */
@@ -60,6 +66,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // 3. Realtime: Socket.IO, presence, connections, and the broadcast of domain events.
   const { io, admin, closeAdapter } = createIo(httpServer, { redis, keyPrefix });
   batchSocketWrites(io);
+  const stopCutting = cutSlowReaders(io, deps.readerBacklog ?? DEFAULT_BACKLOG_LIMITS, logger, () =>
+    metrics.slowReadersCut.inc(),
+  );
   const nodeId = deps.nodeId ?? randomUUID();
   const presence = new Presence({ redis, nodeId, keyPrefix, logger, publish: presencePublisher(io) });
   const trustProxy = app.get('trust proxy fn') as (a: string, i: number) => boolean;
@@ -73,7 +82,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     anyOrigin: deps.config.dev,
     trustProxy,
   });
-  const detachBroadcast = attachBroadcast(io, admin, events, metrics, { clustered: redis !== null });
+  const streamName = adapterStreamName(keyPrefix);
+  const detachBroadcast = attachBroadcast(io, admin, events, metrics, { clustered: redis !== null, redis, streamName });
 
   // 4. Cross-node invalidation of this node's caches.
   attachInvalidation(io, services);
@@ -89,6 +99,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     // Socket writes under way finish (their events still reach other nodes) before the caller closes the database.
     await socketWrites.drain();
     detachBroadcast();
+    stopCutting();
     await presence.close();
     closeAdapter();
   }

@@ -6,6 +6,11 @@ import type { Logger } from './logger';
 /** Everything services announce after a write has been persisted. */
 export interface DomainEventMap {
   'comment.created': { comment: CommentRecord };
+  /**
+   * A retried post found its comment already stored (the first attempt may have died before
+   * announcing it): subscribers announce it again unless it demonstrably went out.
+   */
+  'comment.retried': { comment: CommentRecord };
   'comment.updated': { comment: CommentRecord; previousStatus: CommentRecord['status'] };
   'comment.deleted': { comment: CommentRecord; previousStatus: CommentRecord['status'] };
   'flag.created': { comment: CommentRecord; flag: FlagPayload };
@@ -37,14 +42,43 @@ export class DomainEvents {
   emit<K extends keyof DomainEventMap>(name: K, payload: DomainEventMap[K]): void {
     this.emitter.emit(name, payload);
   }
-  /** Subscribes; returns an unsubscribe function. */
-  on<K extends keyof DomainEventMap>(name: K, fn: (payload: DomainEventMap[K]) => void): () => void {
-    const guarded = (payload: DomainEventMap[K]) => {
+  /**
+   * Publishes an event and waits (at most `timeoutMs`) for what its subscribers started, e.g. the
+   * cross-node publish of a new comment, so a write is acknowledged only once it has gone out.
+   */
+  async emitAndSettle<K extends keyof DomainEventMap>(name: K, payload: DomainEventMap[K], timeoutMs: number): Promise<void> {
+    const pending: Promise<unknown>[] = [];
+    for (const fn of this.emitter.listeners(name) as ((p: DomainEventMap[K]) => unknown)[]) {
+      const out = fn(payload);
+      if (out instanceof Promise) pending.push(out);
+    }
+    if (pending.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(pending),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+  /**
+   * Subscribes; returns an unsubscribe function. A subscriber may return a promise for
+   * {@link emitAndSettle}; a throwing or rejecting subscriber is logged and counted, never
+   * passed on to the write that emitted the event.
+   */
+  on<K extends keyof DomainEventMap>(name: K, fn: (payload: DomainEventMap[K]) => void | Promise<void>): () => void {
+    const failed = (err: unknown): void => {
+      this.deps.logger?.error({ err, event: name }, 'domain event subscriber failed');
+      this.deps.onSubscriberError?.(name);
+    };
+    const guarded = (payload: DomainEventMap[K]): void | Promise<void> => {
       try {
-        fn(payload);
+        const out = fn(payload);
+        return out instanceof Promise ? out.catch(failed) : out;
       } catch (err) {
-        this.deps.logger?.error({ err, event: name }, 'domain event subscriber failed');
-        this.deps.onSubscriberError?.(name);
+        failed(err);
       }
     };
     this.emitter.on(name, guarded);

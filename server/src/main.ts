@@ -1,4 +1,4 @@
-import { createApp, type App } from './app';
+import { createApp, type App, type AppDeps } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { EmbeddedStoreError } from './infra/embedded-store';
 import { openStore } from './infra/open-store';
@@ -36,6 +36,18 @@ function openServerStore(config: Config, logger: Logger) {
   });
 }
 
+/** The fault tests' crash point: die between a comment's store write and its announcement. */
+function testHooks(config: Config, logger: Logger): AppDeps['hooks'] {
+  const marker = config.testCrashMarker;
+  if (!marker) return undefined;
+  logger.warn({ marker }, 'PARLEY_TEST_CRASH_AFTER_STORE is set: this node kills itself on a matching post (tests only)');
+  return {
+    beforeAnnounce: (comment) => {
+      if (comment.body.includes(marker)) process.kill(process.pid, 'SIGKILL');
+    },
+  };
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -50,7 +62,11 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const started = Date.now();
   const { conn, store, storePostgresUrl } = await openServerStore(config, logger);
-  const redis = await resolveRedis(config.redisUrl, logger);
+  const redis = await resolveRedis(
+    config.redisUrl,
+    logger,
+    config.redisSentinels ? { sentinels: config.redisSentinels, name: config.redisSentinelName } : null,
+  );
   if (redis.source === 'memory') {
     logger.warn(
       'NO REDIS: running on the in-process fallback — rate limits and live events are SINGLE-NODE ONLY. Set REDIS_URL or start redis-server to scale out.',
@@ -66,6 +82,8 @@ async function main(): Promise<void> {
     secretsKey,
     nodeId: config.nodeId ?? undefined,
     storePostgresUrl,
+    readerBacklog: config.readerBacklog,
+    hooks: testHooks(config, logger),
   });
   if (config.dev) await ensureDemoSite(app.services.sites, logger);
 

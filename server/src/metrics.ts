@@ -36,6 +36,11 @@ export function createMetrics() {
       labelNames: ['status'] as const,
       registers: [registry],
     }),
+    slowReadersCut: new Counter({
+      name: 'parley_slow_readers_cut_total',
+      help: 'Reader connections cut off because their unsent backlog passed READER_BACKLOG_MAX_BYTES/FRAMES',
+      registers: [registry],
+    }),
     broadcasts: new Counter({
       name: 'parley_broadcasts_total',
       help: 'Live events emitted to rooms, by event',

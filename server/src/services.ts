@@ -5,7 +5,7 @@ import { ensureStoreIndexes } from './infra/store-indexes';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { AuthService } from './modules/auth/auth.service';
-import { CommentsRepository } from './modules/comments/comments.repository';
+import { CommentsRepository, type CommentRecord } from './modules/comments/comments.repository';
 import { CommentsService } from './modules/comments/comments.service';
 import { ModerationRepository } from './modules/moderation/moderation.repository';
 import { ModerationService } from './modules/moderation/moderation.service';
@@ -27,6 +27,8 @@ export interface ServiceDeps {
   logger: Logger;
   /** The PostgreSQL under the embedded store, when Parley runs on it: Parley adds the indexes FerretDB cannot make. */
   storePostgresUrl?: string | null;
+  /** Test-only fault hooks (fault tests kill a node at a precise point). */
+  hooks?: { beforeAnnounce?: (comment: CommentRecord) => void };
 }
 
 /** Every use case of a node, over its repositories. */
@@ -74,6 +76,7 @@ export async function buildServices(deps: ServiceDeps): Promise<Services> {
     events,
     metrics,
     logger,
+    beforeAnnounce: deps.hooks?.beforeAnnounce,
   });
   const moderation = new ModerationService({ comments, commentsRepo, repo: modRepo, pages, events });
   return { sites, auth, pages, comments, moderation, rateLimits, moderationRepo: modRepo };

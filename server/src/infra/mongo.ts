@@ -8,6 +8,9 @@ mongoose.set('strictQuery', true);
 // twice); with source maps on, that formatting was ~3 % of the post path's CPU in a profile.
 mongoose.set('skipOriginalStackTraces', true);
 
+/** How long one store operation may wait for its reply (keeps store-hang answers under 5 s). */
+export const STORE_SOCKET_TIMEOUT_MS = 4000;
+
 /** Options of {@link connectMongo}. */
 export interface MongoOptions {
   uri: string;
@@ -46,8 +49,17 @@ function openConnection(opts: MongoOptions): Connection {
   return mongoose.createConnection(opts.uri, {
     dbName: opts.dbName,
     serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS ?? 3000,
-    connectTimeoutMS: 3000,
-    socketTimeoutMS: 20_000,
+    connectTimeoutMS: 2000,
+    // Deadlines for a store that is there but stops answering (frozen, partitioned): an operation
+    // waits at most this long for its reply, then fails (→ 503).
+    socketTimeoutMS: STORE_SOCKET_TIMEOUT_MS,
+    // The monitor notices a silent server within heartbeat + connect timeout; it then clears the
+    // pool, so requests queued for a connection fail (→ 503) instead of waiting behind hung ones.
+    // (No pool wait deadline: a burst may queue for longer than any hang bound, and must not 503.)
+    heartbeatFrequencyMS: 2000,
+    // A timed-out write may have been applied; the driver must not resend it on its own. Posts carry
+    // a clientNonce (unique index) so a client's retry returns the first comment instead.
+    retryWrites: false,
     maxPoolSize: 20,
     // Fail fast while disconnected (→ 503) instead of queueing for 10 s.
     bufferCommands: false,

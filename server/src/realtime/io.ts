@@ -9,7 +9,7 @@ import type {
   ClientToServerEvents,
   ServerToClientEvents,
 } from '@parley/protocol';
-import { adapterPublisher } from '../infra/redis';
+import { adapterPublisher, BLOCKING_READER_OPTIONS } from '../infra/redis';
 import type { Principal } from '../modules/auth/principal';
 
 /** Per-socket state, set by the handshake middleware (and restored by connection-state recovery). */
@@ -37,6 +37,11 @@ export type AdminSocket = Socket<AdminClientToServerEvents, AdminServerToClientE
 /** How long a disconnected reader's missed events are kept for it (SPEC: two minutes). */
 export const RECOVERY_WINDOW_MS = 2 * 60 * 1000;
 
+/** Name of the Redis stream the adapter carries room events on. */
+export function adapterStreamName(keyPrefix: string): string {
+  return `${keyPrefix}socket.io`;
+}
+
 /** Options of {@link createIo}. */
 export interface IoOptions {
   redis: Redis | null;
@@ -61,7 +66,7 @@ export function createIo(
     const original = pub.duplicate.bind(pub);
     // Readers block on XREAD and SUBSCRIBE: they must wait in the offline queue across an outage, not spin.
     pub.duplicate = (override) => {
-      const dup = original({ ...override, enableOfflineQueue: true });
+      const dup = original({ ...override, ...BLOCKING_READER_OPTIONS });
       dup.on('error', () => undefined);
       // The adapter fires SUBSCRIBE without awaiting it; if the node closes before Redis
       // answered, that promise rejects with "Connection is closed" — mark it handled.
@@ -86,7 +91,7 @@ export function createIo(
     ...(pub
       ? {
           adapter: createAdapter(pub, {
-            streamName: `${opts.keyPrefix}socket.io`,
+            streamName: adapterStreamName(opts.keyPrefix),
             channelPrefix: `${opts.keyPrefix}socket.io`,
             sessionKeyPrefix: `${opts.keyPrefix}sio:session:`,
             maxLen: 100_000,

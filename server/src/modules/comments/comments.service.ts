@@ -46,7 +46,12 @@ export interface CommentsDeps {
   metrics: Metrics;
   /** Where a failed counter update is reported (it no longer fails the post that caused it). */
   logger?: Logger;
+  /** Test-only: runs between a new comment's store write and its announcement (fault tests kill the node here). */
+  beforeAnnounce?: (comment: CommentRecord) => void;
 }
+
+/** How long a post waits for its comment's announcement to be handed to the other nodes before answering anyway. */
+export const ANNOUNCE_TIMEOUT_MS = 1000;
 
 /** Result of a post: the comment and how to answer (201 new, 202 held, 200 replay). */
 export interface PostResult {
@@ -225,9 +230,12 @@ export class CommentsService {
         modReason: verdict.kind === 'hold' ? verdict.reason : null,
       });
       this.deps.metrics.commentsCreated.inc({ status });
-      // Fan-out and the acknowledgement do not wait for the counters: they are derived data, and
-      // totals read on this node wait for them (countsSettled); another node may lag by one write.
-      this.deps.events.emit('comment.created', { comment });
+      this.deps.beforeAnnounce?.(comment);
+      // Acknowledged only once the announcement is on its way to every node (bounded: a Redis
+      // that hangs costs at most its command deadline), so a node that dies right after
+      // acknowledging has already handed the event over. The counters are not waited for: they
+      // are derived data, and totals read on this node wait for them (countsSettled).
+      await this.deps.events.emitAndSettle('comment.created', { comment }, ANNOUNCE_TIMEOUT_MS);
       if (status === 'visible')
         this.trackCounts(comment, +1, meta).catch((err: unknown) =>
           this.deps.logger?.error(
@@ -247,6 +255,8 @@ export class CommentsService {
   }
 
   private async replay(first: CommentRecord, p: Principal): Promise<PostResult> {
+    // The first attempt may have died between its store write and its announcement.
+    await this.deps.events.emitAndSettle('comment.retried', { comment: first }, ANNOUNCE_TIMEOUT_MS);
     const reacted = await this.deps.repo.reactionsOf(p.userId, [first.id]);
     return { comment: this.forViewer(first, p, reacted.get(first.id) ?? []), httpStatus: first.status === 'pending' ? 202 : 200 };
   }

@@ -14,19 +14,27 @@ const DB = 'parley_faults_store_hang';
 const BOUND_MS = 5000;
 jest.setTimeout(120_000);
 
-describe('fault: the store is there but stops answering (SIGSTOP) while posts are in flight on two nodes', () => {
+describe('fault: the store or its PostgreSQL is there but stops answering (SIGSTOP) while posts are in flight on two nodes', () => {
   let dataDir: string;
   let store: EmbeddedStore;
   let redis: PrivateRedis;
   let nodes: NodeProcess[] = [];
   let lb: Balancer;
-  /**
-   * Every process that makes up the store: freezing all of them is a hang of the whole store.
-   * (With the store on an embedded PostgreSQL, its postmaster pid belongs here too.)
-   */
-  const storePids = (): number[] => [store.pid];
-  const signalStore = (signal: NodeJS.Signals) => {
-    for (const pid of storePids()) {
+  /** The embedded PostgreSQL: its postmaster and every backend (one process per connection). */
+  const postgresPids = (): number[] => {
+    const pg = store.postgres.pid;
+    if (!pg) throw new Error('the store runs no embedded PostgreSQL');
+    const children = fs.readFileSync(`/proc/${pg}/task/${pg}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return [pg, ...children];
+  };
+  /** What a hang freezes: the whole store (FerretDB and its PostgreSQL), or only the PostgreSQL under a live FerretDB. */
+  const targets = {
+    store: () => [store.pid, ...postgresPids()],
+    postgres: () => postgresPids(),
+  };
+  let frozen: number[] = [];
+  const signalStore = (signal: NodeJS.Signals, pids: number[] = frozen) => {
+    for (const pid of pids) {
       try {
         process.kill(pid, signal);
       } catch {
@@ -50,58 +58,82 @@ describe('fault: the store is there but stops answering (SIGSTOP) while posts ar
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  test('when the store is frozen mid-stream, then REST and socket posts answer 503 unavailable within 5 s (never 500), and after SIGCONT every acknowledged comment is stored exactly once', async () => {
-    const site = await createFaultSite(lb.url);
-    const pageId = 'store-hang';
-    const rest = startLoad({
-      urls: () => [lb.url],
-      site,
-      pageId,
-      users: 4,
-      total: 40,
-      concurrency: 3,
-      gapMs: 100,
-      deadlineMs: 90_000,
-    });
-    const sockets = await Promise.all(
-      nodes.map((n, i) => startSocketLoad({ url: n.url, site, pageId, total: 12, gapMs: 200, label: `node${i}` })),
-    );
-    await until(() => rest.acked.size >= 5, 20_000, 'the first acknowledged posts');
+  test.each([
+    ['the store (FerretDB and its PostgreSQL)', 'store'],
+    ['the embedded PostgreSQL under a live FerretDB', 'postgres'],
+  ] as const)(
+    'when %s is frozen mid-stream, then REST and socket posts answer 503 unavailable within 5 s (never 500), and after SIGCONT every acknowledged comment is stored exactly once',
+    async (_what, target) => {
+      const site = await createFaultSite(lb.url);
+      const pageId = `store-hang-${target}`;
+      const rest = startLoad({
+        urls: () => [lb.url],
+        site,
+        pageId,
+        users: 4,
+        total: 40,
+        concurrency: 3,
+        gapMs: 100,
+        deadlineMs: 90_000,
+      });
+      const sockets = await Promise.all(
+        nodes.map((n, i) => startSocketLoad({ url: n.url, site, pageId, total: 12, gapMs: 200, label: `node${i}` })),
+      );
+      await until(() => rest.acked.size >= 5, 20_000, 'the first acknowledged posts');
 
-    const frozenAt = Date.now();
-    signalStore('SIGSTOP');
-    // A direct probe during the hang: a clean 503, inside the bound.
-    const probe = await postAttempt(lb.url, site, pageId, tokenFor(site, 'prober'), 'while the store hangs', 'probe-hang');
-    await until(() => Date.now() - frozenAt > 7000, 10_000, 'the hang to last 7 s');
-    const thawedAt = Date.now();
-    signalStore('SIGCONT');
+      const frozenAt = Date.now();
+      frozen = targets[target]();
+      signalStore('SIGSTOP');
+      // A direct probe during the hang: a clean 503, inside the bound.
+      const probe = await postAttempt(
+        lb.url,
+        site,
+        pageId,
+        tokenFor(site, 'prober'),
+        'while the store hangs',
+        `probe-hang-${target}`,
+      );
+      await until(() => Date.now() - frozenAt > 7000, 10_000, 'the hang to last 7 s');
+      const thawedAt = Date.now();
+      signalStore('SIGCONT');
+      frozen = [];
 
-    await Promise.all([rest.done, ...sockets.map((s) => s.done)]);
-    await Promise.all(nodes.map((n) => untilReadiness(n.url, 200, 20_000)));
+      await Promise.all([rest.done, ...sockets.map((s) => s.done)]);
+      await Promise.all(nodes.map((n) => untilReadiness(n.url, 200, 20_000)));
 
-    expect(probe).toMatchObject({ status: 503, code: 'unavailable' });
-    expect(probe.ms).toBeLessThan(BOUND_MS);
-    const during = rest.attempts.filter((x) => x.at >= frozenAt && x.at < thawedAt);
-    expect(during.some((x) => x.status === 503)).toBe(true);
-    const bad = [
-      ...rest.attempts
-        .filter((x) => ![200, 201, 503].includes(x.status) || (x.status === 503 && x.code !== 'unavailable') || x.ms >= BOUND_MS)
-        .map((x) => ({ rest: x })),
-      ...sockets.flatMap((s) =>
-        s.attempts.filter((x) => (!x.ok && x.code !== 'unavailable') || x.ms >= BOUND_MS).map((x) => ({ socket: x })),
-      ),
-    ];
-    expect(bad).toEqual([]);
-    expect(rest.acked.size).toBe(40);
-    for (const s of sockets) expect(s.acked.size).toBe(12);
-    const acked = new Map([...rest.acked, ...sockets.flatMap((s) => [...s.acked])]);
-    expect(await verifyStored(store.uri, DB, site.siteId, acked)).toEqual([]);
-    // The probe, retried with its nonce after the hang, is stored once too.
-    const retried = await postAttempt(lb.url, site, pageId, tokenFor(site, 'prober'), 'while the store hangs', 'probe-hang');
-    expect([200, 201]).toContain(retried.status);
-    for (const n of nodes) {
-      expect(n.alive()).toBe(true);
-      expect(n.crashSigns()).toEqual([]);
-    }
-  });
+      expect(probe).toMatchObject({ status: 503, code: 'unavailable' });
+      expect(probe.ms).toBeLessThan(BOUND_MS);
+      const during = rest.attempts.filter((x) => x.at >= frozenAt && x.at < thawedAt);
+      expect(during.some((x) => x.status === 503)).toBe(true);
+      const bad = [
+        ...rest.attempts
+          .filter(
+            (x) => ![200, 201, 503].includes(x.status) || (x.status === 503 && x.code !== 'unavailable') || x.ms >= BOUND_MS,
+          )
+          .map((x) => ({ rest: x })),
+        ...sockets.flatMap((s) =>
+          s.attempts.filter((x) => (!x.ok && x.code !== 'unavailable') || x.ms >= BOUND_MS).map((x) => ({ socket: x })),
+        ),
+      ];
+      expect(bad).toEqual([]);
+      expect(rest.acked.size).toBe(40);
+      for (const s of sockets) expect(s.acked.size).toBe(12);
+      const acked = new Map([...rest.acked, ...sockets.flatMap((s) => [...s.acked])]);
+      expect(await verifyStored(store.uri, DB, site.siteId, acked)).toEqual([]);
+      // The probe, retried with its nonce after the hang, is stored once too.
+      const retried = await postAttempt(
+        lb.url,
+        site,
+        pageId,
+        tokenFor(site, 'prober'),
+        'while the store hangs',
+        `probe-hang-${target}`,
+      );
+      expect([200, 201]).toContain(retried.status);
+      for (const n of nodes) {
+        expect(n.alive()).toBe(true);
+        expect(n.crashSigns()).toEqual([]);
+      }
+    },
+  );
 });

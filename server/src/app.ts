@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
@@ -7,12 +6,10 @@ import { DomainEvents } from './domain-events';
 import { buildHttpApp } from './http/http-app';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
-import { attachBroadcast, presencePublisher } from './realtime/broadcast';
-import { attachConnections, attachInvalidation } from './realtime/connections';
-import { adapterStreamName, createIo, type ParleyServer } from './realtime/io';
-import { Presence } from './realtime/presence';
-import { cutSlowReaders, DEFAULT_BACKLOG_LIMITS, type BacklogLimits } from './realtime/slow-readers';
-import { batchSocketWrites } from './realtime/write-batching';
+import { attachInvalidation } from './realtime/connections';
+import type { ParleyServer } from './realtime/io';
+import { attachRealtime } from './realtime/realtime';
+import type { BacklogLimits } from './realtime/slow-readers';
 import type { CommentRecord } from './modules/comments/comments.repository';
 import { buildServices, type Services } from './services';
 
@@ -64,26 +61,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
   httpServer.keepAliveTimeout = 65_000;
 
   // 3. Realtime: Socket.IO, presence, connections, and the broadcast of domain events.
-  const { io, admin, closeAdapter } = createIo(httpServer, { redis, keyPrefix });
-  batchSocketWrites(io);
-  const stopCutting = cutSlowReaders(io, deps.readerBacklog ?? DEFAULT_BACKLOG_LIMITS, logger, () =>
-    metrics.slowReadersCut.inc(),
-  );
-  const nodeId = deps.nodeId ?? randomUUID();
-  const presence = new Presence({ redis, nodeId, keyPrefix, logger, publish: presencePublisher(io) });
   const trustProxy = app.get('trust proxy fn') as (a: string, i: number) => boolean;
-  const socketWrites = attachConnections({
-    io,
-    admin,
+  const realtime = attachRealtime(httpServer, {
+    ...deps,
+    keyPrefix,
     services,
-    presence,
+    events,
     metrics,
-    logger,
     anyOrigin: deps.config.dev,
     trustProxy,
   });
-  const streamName = adapterStreamName(keyPrefix);
-  const detachBroadcast = attachBroadcast(io, admin, events, metrics, { clustered: redis !== null, redis, streamName });
+  const { io } = realtime;
 
   // 4. Cross-node invalidation of this node's caches.
   attachInvalidation(io, services);
@@ -93,15 +81,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     // Send every socket away first: clients reconnect to another node and recover there. Requests keep going.
     const idle = setInterval(() => httpServer.closeIdleConnections(), 50);
     const hard = setTimeout(() => httpServer.closeAllConnections(), 8000);
-    await new Promise<void>((resolve) => io.close(() => resolve()));
+    await realtime.close();
     clearInterval(idle);
     clearTimeout(hard);
-    // Socket writes under way finish (their events still reach other nodes) before the caller closes the database.
-    await socketWrites.drain();
-    detachBroadcast();
-    stopCutting();
-    await presence.close();
-    closeAdapter();
   }
 
   const { sites, auth, comments, moderation } = services;

@@ -42,7 +42,12 @@ export function overLimit(b: { frames: number; bytes: number }, limits: BacklogL
  * REST instead of the node replaying the same backlog into it again. Other
  * readers never wait for a slow one: Socket.IO writes to each socket separately.
  */
-export function cutSlowReaders(io: ParleyServer, limits: BacklogLimits, logger: Logger, onCut: () => void): () => void {
+export function cutSlowReaders(
+  io: ParleyServer,
+  limits: BacklogLimits = DEFAULT_BACKLOG_LIMITS,
+  logger: Logger,
+  onCut: () => void,
+): () => void {
   const sweep = (): void => {
     const clients = (io.engine as unknown as { clients: Record<string, EngineConn> }).clients;
     let slow: Set<EngineConn> | null = null;

@@ -1,0 +1,218 @@
+import type { CommentDoc } from '../comments/comment.model';
+import { idOf, toDoc, type DocContext } from './import-docs';
+import type { ImportPage, ImportWriter } from './import-writer';
+import { ImportPlan } from './plan';
+import { READERS } from './readers';
+import { addError, addOrphan, countSkip, emptyReport, type ImportReport } from './report';
+import { ImportFormatError, type ImportFormat, type ReaderOptions, type SourceAuthor, type SourceItem } from './source';
+
+/** Where a run is; `percent` weighs the reading pass as 30 % and the writing pass as 70 %. */
+export interface ImportProgress {
+  phase: 'scan' | 'write' | 'counters' | 'done';
+  percent: number;
+  threads: number;
+  comments: number;
+  imported: number;
+  bytes: number;
+  totalBytes: number | null;
+}
+
+/** One import run. */
+export interface ImportInput extends Partial<ReaderOptions> {
+  siteId: string;
+  format: ImportFormat;
+  /** Opens the file; called twice (the plan pass, then the write pass). */
+  open: () => AsyncIterable<Buffer | string>;
+  totalBytes: number | null;
+  dryRun?: boolean;
+  onProgress?: (p: ImportProgress) => void;
+  /** Stops between batches; what was written stays consistent. */
+  signal?: AbortSignal;
+}
+
+/** Dependencies of {@link ImportService}. */
+export interface ImportDeps {
+  writer: ImportWriter;
+  /** The site's depth cap (and that it exists). */
+  maxDepthOf(siteId: string): Promise<number>;
+}
+
+const BATCH_DOCS = 500;
+const BATCH_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Imports a file of another comment system into a site in two streaming
+ * passes: the first plans every comment's place (ids, parents, depth,
+ * tombstones, orphans, reply counts) keeping no text; the second writes
+ * batches. Idempotent (ids derive from the source) and additive (never
+ * updates or removes a comment but for counters). Nothing is broadcast.
+ */
+export class ImportService {
+  constructor(private readonly deps: ImportDeps) {}
+
+  /** Runs an import; malformed input ends it with `report.failed` set and counters consistent. */
+  async run(input: ImportInput): Promise<ImportReport> {
+    const started = Date.now();
+    const dryRun = input.dryRun ?? false;
+    const report = emptyReport(input.format, dryRun);
+    const run = new Run(this.deps, input, report);
+    try {
+      await run.execute();
+    } catch (err) {
+      if (!(err instanceof ImportFormatError) && !input.signal?.aborted) throw err;
+      report.failed = { message: err instanceof ImportFormatError ? err.message : 'stopped before the end' };
+    } finally {
+      report.durationMs = Date.now() - started;
+    }
+    return report;
+  }
+}
+
+class Run {
+  private readonly plan = new ImportPlan();
+  private readonly threads = new Map<string, Omit<ImportPage, 'pageId'> & { pageId: string }>();
+  private readonly authors = new Map<string, SourceAuthor>();
+  private readonly opts: ReaderOptions;
+  private readonly touchedPages = new Set<string>();
+  private readonly ensuredPages = new Set<string>();
+  private readonly staleParents = new Set<string>();
+  private exportSite: string | null = null;
+  private bytes = 0;
+  private phase: ImportProgress['phase'] = 'scan';
+  private batch: { doc: CommentDoc; parentPresent: boolean }[] = [];
+  private batchBytes = 0;
+
+  constructor(
+    private readonly deps: ImportDeps,
+    private readonly input: ImportInput,
+    private readonly report: ImportReport,
+  ) {
+    this.opts = { pageIdFrom: input.pageIdFrom ?? 'link', spam: input.spam ?? 'keep' };
+  }
+
+  async execute(): Promise<void> {
+    const maxDepth = await this.deps.maxDepthOf(this.input.siteId);
+    for await (const item of this.read()) this.scan(item);
+    for (const node of this.plan.nodes.values()) if (!this.threads.has(node.thread)) node.skip ??= 'unknown-thread';
+    this.plan.resolve(maxDepth);
+    const ctx: DocContext = {
+      siteId: this.input.siteId,
+      format: this.input.format,
+      sameSite: this.exportSite === this.input.siteId,
+      authors: this.authors,
+    };
+    const existing = await this.deps.writer.existingIds(
+      this.input.siteId,
+      this.input.format === 'parley' ? null : this.input.format,
+    );
+    this.phase = 'write';
+    try {
+      for await (const item of this.read()) {
+        if (item.kind === 'comment') await this.write(ctx, item, existing);
+      }
+      await this.flush();
+    } finally {
+      // Whatever was written, the counters of what it touched are made exact (also when stopped halfway).
+      this.phase = 'counters';
+      this.progress();
+      if (!this.input.dryRun) await this.deps.writer.recount(this.input.siteId, this.touchedPages, this.staleParents);
+    }
+    this.report.threads.imported = this.touchedPages.size;
+    this.phase = 'done';
+    this.progress();
+  }
+
+  private async *read(): AsyncGenerator<SourceItem> {
+    this.bytes = 0;
+    const self = this;
+    const counted = (async function* () {
+      for await (const chunk of self.input.open()) {
+        self.bytes += chunk.length;
+        yield chunk;
+      }
+    })();
+    let n = 0;
+    for await (const item of READERS[this.input.format](counted, this.opts)) {
+      yield item;
+      if (++n % 200 === 0) this.progress();
+    }
+    this.progress();
+  }
+
+  private scan(item: SourceItem): void {
+    if (item.kind === 'header') this.exportSite = item.siteId;
+    else if (item.kind === 'thread') {
+      if (!this.threads.has(item.key)) this.report.threads.seen++;
+      this.threads.set(item.key, item);
+    } else if (item.kind === 'author') this.authors.set(item.key, item.author);
+    else if (item.kind === 'problem') addError(this.report, item.message, item.position);
+    else {
+      this.report.comments.seen++;
+      this.plan.add(item);
+    }
+  }
+
+  private async write(ctx: DocContext, c: Extract<SourceItem, { kind: 'comment' }>, existing: Set<string>): Promise<void> {
+    const node = this.plan.nodes.get(c.id)!;
+    if (node.written) return countSkip(this.report, 'duplicate-in-file');
+    node.written = true;
+    if (!node.kept) return countSkip(this.report, node.skip ?? 'invalid');
+    if (node.orphan) addOrphan(this.report, c.id, node.orphan, c.position);
+    const thread = this.threads.get(node.thread)!;
+    this.touchedPages.add(thread.pageId);
+    const id = idOf(ctx, node).toHexString();
+    if (existing.has(id) || (ctx.format === 'parley' && existing.has(c.id))) {
+      this.report.comments.alreadyPresent++;
+      return;
+    }
+    const doc = toDoc(ctx, c, node, thread.pageId);
+    const parentPresent = node.to !== null && existing.has(doc.parentId!.toHexString());
+    this.batch.push({ doc, parentPresent });
+    this.batchBytes += doc.body.length + doc.html.length + 300;
+    if (!this.ensuredPages.has(thread.pageId)) this.pendingPages.set(thread.pageId, thread);
+    if (this.batch.length >= BATCH_DOCS || this.batchBytes >= BATCH_BYTES) await this.flush();
+  }
+
+  private readonly pendingPages = new Map<string, ImportPage>();
+
+  private async flush(): Promise<void> {
+    const batch = this.batch;
+    this.batch = [];
+    this.batchBytes = 0;
+    if (this.input.signal?.aborted) throw new Error('aborted');
+    if (this.input.dryRun) {
+      this.report.comments.imported += batch.length;
+      this.pendingPages.clear();
+      return;
+    }
+    const pages = [...this.pendingPages.values()];
+    this.pendingPages.clear();
+    await this.deps.writer.ensurePages(this.input.siteId, pages);
+    for (const p of pages) this.ensuredPages.add(p.pageId);
+    const { inserted, present } = await this.deps.writer.insert(batch.map((b) => b.doc));
+    this.report.comments.imported += inserted.size;
+    this.report.comments.alreadyPresent += present;
+    for (const i of inserted) {
+      const { doc, parentPresent } = batch[i]!;
+      // A reply added under a comment stored by an earlier run: that comment's count is recomputed.
+      if (parentPresent && doc.status === 'visible') this.staleParents.add(doc.parentId!.toHexString());
+    }
+    this.progress();
+  }
+
+  private progress(): void {
+    const total = this.input.totalBytes;
+    const share = total ? Math.min(1, this.bytes / total) : 0;
+    const percent =
+      this.phase === 'scan' ? share * 30 : this.phase === 'write' ? 30 + share * 69 : this.phase === 'counters' ? 99 : 100;
+    this.input.onProgress?.({
+      phase: this.phase,
+      percent: Math.floor(percent),
+      threads: this.report.threads.seen,
+      comments: this.report.comments.seen,
+      imported: this.report.comments.imported,
+      bytes: this.bytes,
+      totalBytes: total,
+    });
+  }
+}

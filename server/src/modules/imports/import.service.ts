@@ -124,19 +124,20 @@ class Run {
 
   private async *read(): AsyncGenerator<SourceItem> {
     this.bytes = 0;
-    const self = this;
-    const counted = (async function* () {
-      for await (const chunk of self.input.open()) {
-        self.bytes += chunk.length;
-        yield chunk;
-      }
-    })();
+    const counted = this.counted();
     let n = 0;
     for await (const item of READERS[this.input.format](counted, this.opts)) {
       yield item;
       if (++n % 200 === 0) this.progress();
     }
     this.progress();
+  }
+
+  private async *counted(): AsyncGenerator<Buffer | string> {
+    for await (const chunk of this.input.open()) {
+      this.bytes += chunk.length;
+      yield chunk;
+    }
   }
 
   private scan(item: SourceItem): void {

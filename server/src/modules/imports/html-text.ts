@@ -31,7 +31,9 @@ export function htmlToBody(html: string): string {
   for (const m of html.matchAll(/<(\/?)([a-z0-9]+)([^>]*)>|([^<]+)/gi)) {
     const [, closing, rawTag, attrs, text] = m;
     if (text !== undefined) {
-      out += decode(text).replace(/\n+/g, ' ');
+      const words = decode(text).replace(/\s*\n\s*/g, ' ');
+      // Source line breaks are not breaks in HTML; at the start of a line they are nothing.
+      out += /(^|\n)(> )*$/.test(out) ? words.trimStart() : words;
       continue;
     }
     const tag = rawTag!.toLowerCase();

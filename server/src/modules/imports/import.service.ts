@@ -128,7 +128,10 @@ class Run {
     let n = 0;
     for await (const item of READERS[this.input.format](counted, this.opts)) {
       yield item;
-      if (++n % 200 === 0) this.progress();
+      if (++n % 200 === 0) {
+        if (this.input.signal?.aborted) throw new Error('aborted');
+        this.progress();
+      }
     }
     this.progress();
   }

@@ -88,6 +88,15 @@ export class ImportWriter {
     }
   }
 
+  /** Adds this batch's new visible comments to their pages' totals (one write per page and batch). */
+  async addVisible(siteId: string, perPage: ReadonlyMap<string, number>): Promise<void> {
+    if (!perPage.size) return;
+    const ops = [...perPage].map(([pageId, n]) => ({
+      updateOne: { filter: { siteId, pageId }, update: { $inc: { visibleCount: n } } },
+    }));
+    await this.Page.collection.bulkWrite(ops, { ordered: false });
+  }
+
   /**
    * Makes counters exact after an import: each touched page's visible total
    * and the reply count of each listed parent, from one pass over the site's

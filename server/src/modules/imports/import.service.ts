@@ -1,7 +1,7 @@
 import type { CommentDoc } from '../comments/comment.model';
 import { idOf, toDoc, type DocContext } from './import-docs';
 import type { ImportPage, ImportWriter } from './import-writer';
-import { ImportPlan } from './plan';
+import { ImportPlan, type PlanNode } from './plan';
 import { READERS } from './readers';
 import { addError, addOrphan, countSkip, emptyReport, type ImportReport } from './report';
 import { ImportFormatError, type ImportFormat, type ReaderOptions, type SourceAuthor, type SourceItem } from './source';
@@ -75,11 +75,12 @@ class Run {
   private readonly opts: ReaderOptions;
   private readonly touchedPages = new Set<string>();
   private readonly ensuredPages = new Set<string>();
-  private readonly staleParents = new Set<string>();
+  private inflight: Promise<void> = Promise.resolve();
+  private ctx: DocContext | null = null;
   private exportSite: string | null = null;
   private bytes = 0;
   private phase: ImportProgress['phase'] = 'scan';
-  private batch: { doc: CommentDoc; parentPresent: boolean }[] = [];
+  private batch: { doc: CommentDoc; node: PlanNode }[] = [];
   private batchBytes = 0;
 
   constructor(
@@ -101,10 +102,11 @@ class Run {
       sameSite: this.exportSite === this.input.siteId,
       authors: this.authors,
     };
-    const existing = await this.deps.writer.existingIds(
-      this.input.siteId,
-      this.input.format === 'parley' ? null : this.input.format,
-    );
+    this.ctx = ctx;
+    // Only a dry run looks up what is stored (one scan); a real run lets the unique indexes say it.
+    const existing = this.input.dryRun
+      ? await this.deps.writer.existingIds(this.input.siteId, this.input.format === 'parley' ? null : this.input.format)
+      : new Set<string>();
     this.phase = 'write';
     try {
       for await (const item of this.read()) {
@@ -112,10 +114,17 @@ class Run {
       }
       await this.flush();
     } finally {
-      // Whatever was written, the counters of what it touched are made exact (also when stopped halfway).
+      // Stopped or failed halfway: the batch being written still finishes (its page totals included).
+      await this.inflight.catch(() => undefined);
+    }
+    await this.inflight;
+    // A fresh run's counters are exact by construction (reply counts planned, page totals added per
+    // batch). A re-run or resumed run (something was already there) recounts what it touched from the
+    // store: an interrupted run may have stored a batch without adding it to its pages' totals.
+    if (!this.input.dryRun && this.report.comments.alreadyPresent > 0) {
       this.phase = 'counters';
       this.progress();
-      if (!this.input.dryRun) await this.deps.writer.recount(this.input.siteId, this.touchedPages, this.staleParents);
+      await this.deps.writer.recount(this.input.siteId, this.touchedPages, this.staleParents());
     }
     this.report.threads.imported = this.touchedPages.size;
     this.phase = 'done';
@@ -170,8 +179,7 @@ class Run {
       return;
     }
     const doc = toDoc(ctx, c, node, thread.pageId);
-    const parentPresent = node.to !== null && existing.has(doc.parentId!.toHexString());
-    this.batch.push({ doc, parentPresent });
+    this.batch.push({ doc, node });
     this.batchBytes += doc.body.length + doc.html.length + 300;
     if (!this.ensuredPages.has(thread.pageId)) this.pendingPages.set(thread.pageId, thread);
     if (this.batch.length >= BATCH_DOCS || this.batchBytes >= BATCH_BYTES) await this.flush();
@@ -179,29 +187,50 @@ class Run {
 
   private readonly pendingPages = new Map<string, ImportPage>();
 
+  /**
+   * Hands the batch to the store and goes back to reading: one batch is written
+   * while the next is parsed and sanitized (so at most two are in memory).
+   */
   private async flush(): Promise<void> {
     const batch = this.batch;
+    const pages = [...this.pendingPages.values()];
     this.batch = [];
     this.batchBytes = 0;
+    this.pendingPages.clear();
+    await this.inflight;
     if (this.input.signal?.aborted) throw new Error('aborted');
     if (this.input.dryRun) {
       this.report.comments.imported += batch.length;
-      this.pendingPages.clear();
       return;
     }
-    const pages = [...this.pendingPages.values()];
-    this.pendingPages.clear();
+    const writing = this.writeBatch(batch, pages);
+    writing.catch(() => undefined); // awaited by the next flush or at the end
+    this.inflight = writing;
+  }
+
+  private async writeBatch(batch: { doc: CommentDoc; node: PlanNode }[], pages: ImportPage[]): Promise<void> {
     await this.deps.writer.ensurePages(this.input.siteId, pages);
     for (const p of pages) this.ensuredPages.add(p.pageId);
     const { inserted, present } = await this.deps.writer.insert(batch.map((b) => b.doc));
     this.report.comments.imported += inserted.size;
     this.report.comments.alreadyPresent += present;
+    const visible = new Map<string, number>();
     for (const i of inserted) {
-      const { doc, parentPresent } = batch[i]!;
-      // A reply added under a comment stored by an earlier run: that comment's count is recomputed.
-      if (parentPresent && doc.status === 'visible') this.staleParents.add(doc.parentId!.toHexString());
+      const { doc, node } = batch[i]!;
+      node.inserted = true;
+      if (doc.status === 'visible') visible.set(doc.pageId, (visible.get(doc.pageId) ?? 0) + 1);
     }
+    await this.deps.writer.addVisible(this.input.siteId, visible);
     this.progress();
+  }
+
+  /** Comments stored by an earlier run that got new visible replies in this one: their counts are recomputed. */
+  private staleParents(): Set<string> {
+    const out = new Set<string>();
+    for (const node of this.plan.nodes.values())
+      if (node.inserted && node.state === 'visible' && node.to && !node.to.inserted)
+        out.add(idOf(this.ctx!, node.to).toHexString());
+    return out;
   }
 
   private progress(): void {

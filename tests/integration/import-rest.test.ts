@@ -68,6 +68,9 @@ async function fullListing(node: TestNode, site: TestSite, pageId: string): Prom
   return out;
 }
 
+// Uploads, background runs and full listings on a busy shared store take longer than the default 30 s.
+jest.setTimeout(120_000);
+
 describe('import and export over the admin REST API', () => {
   let node: TestNode;
   beforeAll(async () => {

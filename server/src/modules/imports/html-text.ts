@@ -21,28 +21,32 @@ const MARKS: Record<string, string> = { em: '*', strong: '**', code: '`' };
 export function htmlToBody(html: string): string {
   let out = '';
   const links: { href: string; start: number }[] = [];
-  let quote = 0;
+  const quotes: number[] = [];
   const newline = (n: number) => {
     out = out.replace(/[ \t]+$/, '');
     const have = /\n*$/.exec(out)![0].length;
     if (out.length) out += '\n'.repeat(Math.max(0, n - have));
-    if (quote) out += '> '.repeat(quote);
   };
   for (const m of html.matchAll(/<(\/?)([a-z0-9]+)([^>]*)>|([^<]+)/gi)) {
     const [, closing, rawTag, attrs, text] = m;
     if (text !== undefined) {
       const words = decode(text).replace(/\s*\n\s*/g, ' ');
       // Source line breaks are not breaks in HTML; at the start of a line they are nothing.
-      out += /(^|\n)(> )*$/.test(out) ? words.trimStart() : words;
+      out += /(^|\n)$/.test(out) ? words.trimStart() : words;
       continue;
     }
     const tag = rawTag!.toLowerCase();
     if (tag === 'br') newline(1);
     else if (tag === 'p' || tag === 'pre' || tag === 'ul' || tag === 'ol') newline(2);
     else if (tag === 'blockquote') {
-      quote += closing ? -1 : 1;
-      quote = Math.max(0, quote);
       newline(2);
+      if (!closing) quotes.push(out.length);
+      else if (quotes.length) {
+        const start = quotes.pop()!;
+        const quoted = out.slice(start).trim().split('\n');
+        out = `${out.slice(0, start)}${quoted.map((l) => (l ? `> ${l}` : '>')).join('\n')}`;
+        newline(2);
+      }
     } else if (tag === 'li' && !closing) {
       newline(1);
       out += '- ';

@@ -1,7 +1,8 @@
+import type { Types } from 'mongoose';
 import type { CommentDoc } from '../comments/comment.model';
 import { idOf, toDoc, type DocContext } from './import-docs';
 import type { ImportPage, ImportWriter } from './import-writer';
-import { ImportPlan, type PlanNode } from './plan';
+import { ImportPlan } from './plan';
 import { READERS } from './readers';
 import { addError, addOrphan, countSkip, emptyReport, type ImportReport } from './report';
 import { ImportFormatError, type ImportFormat, type ReaderOptions, type SourceAuthor, type SourceItem } from './source';
@@ -74,13 +75,18 @@ class Run {
   private readonly authors = new Map<string, SourceAuthor>();
   private readonly opts: ReaderOptions;
   private readonly touchedPages = new Set<string>();
-  private readonly ensuredPages = new Set<string>();
+  /** Page ids (store `_id`) by pageId, of the site's pages known to this run. */
+  private pages = new Map<string, Types.ObjectId>();
+  /** Visible comments the plan puts on each page (a page this run creates starts with it). */
+  private readonly planned = new Map<string, number>();
+  private readonly createdPages = new Set<string>();
+  /** Visible comments added to pages that existed before the run, written once at the end. */
+  private readonly deltas = new Map<Types.ObjectId, number>();
   private inflight: Promise<void> = Promise.resolve();
-  private ctx: DocContext | null = null;
   private exportSite: string | null = null;
   private bytes = 0;
   private phase: ImportProgress['phase'] = 'scan';
-  private batch: { doc: CommentDoc; node: PlanNode }[] = [];
+  private batch: { doc: CommentDoc }[] = [];
   private batchBytes = 0;
 
   constructor(
@@ -96,17 +102,22 @@ class Run {
     for await (const item of this.read()) this.scan(item);
     for (const node of this.plan.nodes.values()) if (!this.threads.has(node.thread)) node.skip ??= 'unknown-thread';
     this.plan.resolve(maxDepth);
+    for (const node of this.plan.nodes.values())
+      if (node.kept && node.state === 'visible') {
+        const pageId = this.threads.get(node.thread)!.pageId;
+        this.planned.set(pageId, (this.planned.get(pageId) ?? 0) + 1);
+      }
     const ctx: DocContext = {
       siteId: this.input.siteId,
       format: this.input.format,
       sameSite: this.exportSite === this.input.siteId,
       authors: this.authors,
     };
-    this.ctx = ctx;
     // Only a dry run looks up what is stored (one scan); a real run lets the unique indexes say it.
     const existing = this.input.dryRun
       ? await this.deps.writer.existingIds(this.input.siteId, this.input.format === 'parley' ? null : this.input.format)
       : new Set<string>();
+    this.pages = this.input.dryRun ? new Map() : await this.deps.writer.pageIds(this.input.siteId);
     this.phase = 'write';
     try {
       for await (const item of this.read()) {
@@ -114,8 +125,9 @@ class Run {
       }
       await this.flush();
     } finally {
-      // Stopped or failed halfway: the batch being written still finishes (its page totals included).
+      // Stopped or failed halfway: the batch being written still finishes, and existing pages get their additions.
       await this.inflight.catch(() => undefined);
+      if (!this.input.dryRun) await this.deps.writer.addVisible(this.deltas);
     }
     await this.inflight;
     // A fresh run's counters are exact by construction (reply counts planned, page totals added per
@@ -124,7 +136,7 @@ class Run {
     if (!this.input.dryRun && this.report.comments.alreadyPresent > 0) {
       this.phase = 'counters';
       this.progress();
-      await this.deps.writer.recount(this.input.siteId, this.touchedPages, this.staleParents());
+      await this.deps.writer.recount(this.input.siteId, this.touchedPages, this.pages);
     }
     this.report.threads.imported = this.touchedPages.size;
     this.phase = 'done';
@@ -179,9 +191,9 @@ class Run {
       return;
     }
     const doc = toDoc(ctx, c, node, thread.pageId);
-    this.batch.push({ doc, node });
+    this.batch.push({ doc });
     this.batchBytes += doc.body.length + doc.html.length + 300;
-    if (!this.ensuredPages.has(thread.pageId)) this.pendingPages.set(thread.pageId, thread);
+    if (!this.pages.has(thread.pageId)) this.pendingPages.set(thread.pageId, thread);
     if (this.batch.length >= BATCH_DOCS || this.batchBytes >= BATCH_BYTES) await this.flush();
   }
 
@@ -208,29 +220,19 @@ class Run {
     this.inflight = writing;
   }
 
-  private async writeBatch(batch: { doc: CommentDoc; node: PlanNode }[], pages: ImportPage[]): Promise<void> {
-    await this.deps.writer.ensurePages(this.input.siteId, pages);
-    for (const p of pages) this.ensuredPages.add(p.pageId);
+  private async writeBatch(batch: { doc: CommentDoc }[], pages: ImportPage[]): Promise<void> {
+    for (const created of await this.deps.writer.ensurePages(this.input.siteId, pages, this.pages, this.planned))
+      this.createdPages.add(created);
     const { inserted, present } = await this.deps.writer.insert(batch.map((b) => b.doc));
     this.report.comments.imported += inserted.size;
     this.report.comments.alreadyPresent += present;
-    const visible = new Map<string, number>();
     for (const i of inserted) {
-      const { doc, node } = batch[i]!;
-      node.inserted = true;
-      if (doc.status === 'visible') visible.set(doc.pageId, (visible.get(doc.pageId) ?? 0) + 1);
+      const { doc } = batch[i]!;
+      const page = this.pages.get(doc.pageId);
+      if (doc.status === 'visible' && page && !this.createdPages.has(doc.pageId))
+        this.deltas.set(page, (this.deltas.get(page) ?? 0) + 1);
     }
-    await this.deps.writer.addVisible(this.input.siteId, visible);
     this.progress();
-  }
-
-  /** Comments stored by an earlier run that got new visible replies in this one: their counts are recomputed. */
-  private staleParents(): Set<string> {
-    const out = new Set<string>();
-    for (const node of this.plan.nodes.values())
-      if (node.inserted && node.state === 'visible' && node.to && !node.to.inserted)
-        out.add(idOf(this.ctx!, node.to).toHexString());
-    return out;
   }
 
   private progress(): void {

@@ -23,8 +23,6 @@ export interface PlanNode {
   placed: boolean;
   /** Set by the second pass when it meets the comment, so a repeated id is noticed. */
   written: boolean;
-  /** Stored by this run (not found already present). */
-  inserted: boolean;
 }
 
 /**
@@ -53,7 +51,6 @@ export class ImportPlan {
       orphan: null,
       placed: false,
       written: false,
-      inserted: false,
     });
     return true;
   }

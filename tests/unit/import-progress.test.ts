@@ -40,7 +40,7 @@ describe('import progress', () => {
     show(at(51));
     now = 2000;
     show(at(100, 'done'));
-    expect(written[0]).toMatch(/^\r\[#{12}\.{12}\]  50% write/);
+    expect(written[0]).toMatch(/^\r\[#{12}\.{12}\] {2}50% write/);
     expect(written.filter((w) => w.startsWith('\r'))).toHaveLength(2);
     expect(written.at(-1)).toBe('\n');
   });

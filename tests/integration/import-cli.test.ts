@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedStore, type EmbeddedStore } from '../../server/src/infra/embedded-store';
 import { REPO_ROOT } from '../../server/src/paths';
-import { SECRETS_KEY, createSite, startNode, until, type TestNode } from '../helpers/harness';
+import { SECRETS_KEY, createSite, startNode, until, type TestNode, workerDbName } from '../helpers/harness';
 import { disqusExport, type DisqusPost } from '../helpers/import-fixtures';
 import { listAll, storedCount } from '../helpers/import-run';
 
@@ -59,10 +59,13 @@ describe('parley import and export on the command line', () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-import-cli-'));
-    node = await startNode();
+    // A database of its own, dropped afterwards: the embedded store scans whole collections, so
+    // thousands of imported comments left in the worker's database would slow every later test file.
+    node = await startNode({ dbName: `${workerDbName()}_import_cli` });
     env = { MONGODB_URI: `${process.env.TEST_MONGODB_URI}${node.mongo.name}`, SECRETS_KEY };
   });
   afterAll(async () => {
+    await node.mongo.dropDatabase();
     await node.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   });

@@ -1,4 +1,4 @@
-import { createSite, startNode, type TestNode, type TestSite } from '../helpers/harness';
+import { createSite, startNode, type TestNode, type TestSite, workerDbName } from '../helpers/harness';
 import { disqusExport, type DisqusPost } from '../helpers/import-fixtures';
 import { importText, listAll, storedCount } from '../helpers/import-run';
 
@@ -46,9 +46,12 @@ function posts(): DisqusPost[] {
 describe('importing a Disqus export', () => {
   let node: TestNode;
   beforeAll(async () => {
-    node = await startNode();
+    // A database of its own, dropped afterwards: the embedded store scans whole collections, so
+    // thousands of imported comments left in the worker's database would slow every later test file.
+    node = await startNode({ dbName: `${workerDbName()}_import_disqus` });
   });
   afterAll(async () => {
+    await node.mongo.dropDatabase();
     await node.close();
   });
 

@@ -1,4 +1,4 @@
-import { createSite, startNode, type TestNode } from '../helpers/harness';
+import { createSite, startNode, type TestNode, workerDbName } from '../helpers/harness';
 import { commentoExport, remark42Backup, wxrExport, type WpItem } from '../helpers/import-fixtures';
 import { importText, listAll, storedCount } from '../helpers/import-run';
 
@@ -31,9 +31,12 @@ const ITEMS: WpItem[] = [
 describe('importing WordPress, Commento and Remark42 exports', () => {
   let node: TestNode;
   beforeAll(async () => {
-    node = await startNode();
+    // A database of its own, dropped afterwards: the embedded store scans whole collections, so
+    // thousands of imported comments left in the worker's database would slow every later test file.
+    node = await startNode({ dbName: `${workerDbName()}_import_formats` });
   });
   afterAll(async () => {
+    await node.mongo.dropDatabase();
     await node.close();
   });
 

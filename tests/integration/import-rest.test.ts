@@ -8,6 +8,7 @@ import {
   until,
   type TestNode,
   type TestSite,
+  workerDbName,
 } from '../helpers/harness';
 import { disqusExport, type DisqusPost } from '../helpers/import-fixtures';
 import { importText, listAll, storedCount, type Listed } from '../helpers/import-run';
@@ -44,7 +45,7 @@ async function uploadAndWait(node: TestNode, site: TestSite, query: string, body
       job = status.body.import;
       return job?.status !== 'running';
     },
-    20_000,
+    60_000,
     'the import to finish',
   );
   return job!;
@@ -74,9 +75,12 @@ jest.setTimeout(120_000);
 describe('import and export over the admin REST API', () => {
   let node: TestNode;
   beforeAll(async () => {
-    node = await startNode();
+    // A database of its own, dropped afterwards: the embedded store scans whole collections, so
+    // thousands of imported comments left in the worker's database would slow every later test file.
+    node = await startNode({ dbName: `${workerDbName()}_import_rest` });
   });
   afterAll(async () => {
+    await node.mongo.dropDatabase();
     await node.close();
   });
 

@@ -130,9 +130,10 @@ class Run {
       if (!this.input.dryRun) await this.deps.writer.addVisible(this.deltas);
     }
     await this.inflight;
-    // A fresh run's counters are exact by construction (reply counts planned, page totals added per
-    // batch). A re-run or resumed run (something was already there) recounts what it touched from the
-    // store: an interrupted run may have stored a batch without adding it to its pages' totals.
+    // A fresh run's counters are exact by construction (reply counts and new pages' totals planned,
+    // existing pages' additions written above). A re-run or resumed run (something was already there)
+    // recounts what it touched from the store: an interrupted run leaves planned totals ahead of what
+    // it stored, and additions to existing pages unwritten.
     if (!this.input.dryRun && this.report.comments.alreadyPresent > 0) {
       this.phase = 'counters';
       this.progress();

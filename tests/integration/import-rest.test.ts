@@ -111,6 +111,23 @@ describe('import and export over the admin REST API', () => {
     expect((job.report as { failed: { message: string } }).failed.message).toMatch(/not a WordPress.*line 2/);
   });
 
+  test('when the OpenAPI document is read, then the import routes are in it with a file body and an NDJSON answer', async () => {
+    const doc = (await request(node.url).get('/api/v1/openapi.json')).body as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          { requestBody?: { content: Record<string, unknown> }; responses: Record<string, { content?: Record<string, unknown> }> }
+        >
+      >;
+    };
+    const post = doc.paths['/sites/{siteId}/imports']!.post!;
+    expect(Object.keys(post.requestBody!.content)).toEqual(expect.arrayContaining(['application/xml', 'application/x-ndjson']));
+    expect(post.responses['202']!.content!['application/json']).toBeDefined();
+    expect(doc.paths['/sites/{siteId}/imports/{id}']!.get!.responses['200']!.content!['application/json']).toBeDefined();
+    expect(doc.paths['/sites/{siteId}/export']!.get!.responses['200']!.content!['application/x-ndjson']).toBeDefined();
+  });
+
   test('when the request is wrong, then it gets the SPEC error shape with a 4xx', async () => {
     const site = await createSite(node);
     const base = `/api/v1/sites/${site.siteId}`;

@@ -1,4 +1,13 @@
-import { createSite, startNode, type TestNode, workerDbName } from '../helpers/harness';
+import {
+  adminSocket,
+  closeSockets,
+  createSite,
+  emitAck,
+  modToken,
+  startNode,
+  type TestNode,
+  workerDbName,
+} from '../helpers/harness';
 import { commentoExport, remark42Backup, wxrExport, type WpItem } from '../helpers/import-fixtures';
 import { importText, listAll, storedCount } from '../helpers/import-run';
 
@@ -35,6 +44,7 @@ describe('importing WordPress, Commento and Remark42 exports', () => {
     // thousands of imported comments left in the worker's database would slow every later test file.
     node = await startNode({ dbName: `${workerDbName()}_import_formats` });
   });
+  afterEach(() => closeSockets());
   afterAll(async () => {
     await node.mongo.dropDatabase();
     await node.close();
@@ -66,6 +76,11 @@ describe('importing WordPress, Commento and Remark42 exports', () => {
       ['awaiting moderation', 'pending'],
       ['spam', 'rejected'],
     ]);
+
+    // The held comment waits in the moderation queue like a native one.
+    const moderator = await adminSocket(node, { siteId: site.siteId, token: modToken(site) });
+    const queue = await emitAck<{ ok: boolean; comments: { body: string }[] }>(moderator, 'queue:list', { status: 'pending' });
+    expect(queue.comments.map((c) => c.body)).toEqual(['awaiting moderation']);
 
     const again = await importText(node, site, 'wordpress', wxrExport(ITEMS));
     expect(again.comments).toMatchObject({ imported: 0, alreadyPresent: 6 });

@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import type { CommentDoc } from '../comments/comment.model';
 import { isObjectId } from '../comments/comments.repository';
+import { monthOf } from '../comments/queue-months';
 import { renderBody, sanitizeCommentHtml } from '../comments/render';
 import { htmlToBody } from './html-text';
 import { importedId, movedId, sourceKey } from './ids';
@@ -42,8 +43,9 @@ export function toDoc(ctx: DocContext, c: SourceComment, node: PlanNode, pageId:
   const tombstone = node.state === 'deleted';
   const { body, html } = tombstone ? { body: '', html: '' } : textOf(c.content);
   const held = node.state === 'rejected' || node.state === 'pending';
+  const _id = idOf(ctx, node);
   return {
-    _id: idOf(ctx, node),
+    _id,
     siteId: ctx.siteId,
     pageId,
     parentId: node.to ? idOf(ctx, node.to) : null,
@@ -62,6 +64,7 @@ export function toDoc(ctx: DocContext, c: SourceComment, node: PlanNode, pageId:
     likeCount: c.likes,
     flagCount: 0,
     flagOpen: false,
+    month: monthOf(_id),
     modReason:
       c.modReason !== undefined
         ? c.modReason

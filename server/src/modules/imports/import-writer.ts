@@ -1,6 +1,7 @@
 import { Types, type Connection, type Model } from 'mongoose';
 import { commentModel, type CommentDoc } from '../comments/comment.model';
 import { pageModel, type PageDoc } from '../pages/page.model';
+import { QueueMonths } from '../comments/queue-months';
 
 /** A page an import writes into. */
 export interface ImportPage {
@@ -33,9 +34,11 @@ function writeErrorsOf(err: unknown): WriteError[] | null {
 export class ImportWriter {
   private readonly Comment: Model<CommentDoc>;
   private readonly Page: Model<PageDoc>;
+  private readonly queues: QueueMonths;
   constructor(conn: Connection) {
     this.Comment = commentModel(conn);
     this.Page = pageModel(conn);
+    this.queues = new QueueMonths(conn, this.Comment);
   }
 
   /** Ids (hex) of a site's comments already imported from a system, or of all its comments (`system` null). */
@@ -102,8 +105,16 @@ export class ImportWriter {
   }
 
   /** Inserts comments; those already stored (same id or source) are counted, not an error. */
-  insert(docs: CommentDoc[]): Promise<{ inserted: Set<number>; present: number }> {
-    return this.insertInto(this.Comment.collection, docs);
+  async insert(docs: CommentDoc[]): Promise<{ inserted: Set<number>; present: number }> {
+    const result = await this.insertInto(this.Comment.collection, docs);
+    // Held comments must be findable by the moderation queue, which reads month by month.
+    const held = new Set<string>();
+    for (const i of result.inserted) if (docs[i]!.status === 'pending') held.add(`${docs[i]!.siteId}\u0000${docs[i]!.month}`);
+    for (const key of held) {
+      const [siteId, month] = key.split('\u0000') as [string, string];
+      await this.queues.markHeld(siteId, 'pending', month);
+    }
+    return result;
   }
 
   private async insertInto<D extends { _id: Types.ObjectId }>(

@@ -98,6 +98,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     clearTimeout(hard);
     // Socket writes under way finish (their events still reach other nodes) before the caller closes the database.
     await socketWrites.drain();
+    await services.importJobs.close();
     detachBroadcast();
     stopCutting();
     await presence.close();

@@ -1,3 +1,4 @@
+import type { Connection } from 'mongoose';
 import type { Config } from '../config';
 import { DomainEvents } from '../domain-events';
 import { openStore } from '../infra/open-store';

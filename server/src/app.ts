@@ -84,6 +84,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     await realtime.close();
     clearInterval(idle);
     clearTimeout(hard);
+    await services.importJobs.close();
   }
 
   const { sites, auth, comments, moderation } = services;

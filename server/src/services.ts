@@ -7,6 +7,10 @@ import type { Metrics } from './metrics';
 import { AuthService } from './modules/auth/auth.service';
 import { CommentsRepository, type CommentRecord } from './modules/comments/comments.repository';
 import { CommentsService } from './modules/comments/comments.service';
+import { ExportService } from './modules/imports/export.service';
+import { ImportService } from './modules/imports/import.service';
+import { ImportJobs } from './modules/imports/import-jobs';
+import { ImportWriter } from './modules/imports/import-writer';
 import { ModerationRepository } from './modules/moderation/moderation.repository';
 import { ModerationService } from './modules/moderation/moderation.service';
 import { PagesRepository } from './modules/pages/pages.repository';
@@ -41,6 +45,9 @@ export interface Services {
   rateLimits: RateLimitService;
   /** The moderation store, for the admin REST routes and ban invalidation. */
   moderationRepo: ModerationRepository;
+  /** Imports started over the admin REST API, and the site export. */
+  importJobs: ImportJobs;
+  exporter: ExportService;
 }
 
 /** Builds the repositories (creating their indexes) and the services over them. */
@@ -58,11 +65,25 @@ export async function buildServices(deps: ServiceDeps): Promise<Services> {
   }
 
   const rateLimits = new RateLimitService({ redis: deps.redis, keyPrefix: deps.keyPrefix, logger, metrics });
+  const importJobs = new ImportJobs({
+    conn: mongo,
+    // `sites` is read when an import starts, after construction.
+    importer: new ImportService({
+      writer: new ImportWriter(mongo),
+      maxDepthOf: async (id): Promise<number> => (await sites.get(id)).maxDepth,
+    }),
+    logger,
+  });
   const sites = new SitesService({
     repo: sitesRepo,
     box: new SecretBox(deps.secretsKey),
     events,
-    purgers: [(id) => pagesRepo.purgeSite(id), (id) => commentsRepo.purgeSite(id), (id) => modRepo.purgeSite(id)],
+    purgers: [
+      (id) => pagesRepo.purgeSite(id),
+      (id) => commentsRepo.purgeSite(id),
+      (id) => modRepo.purgeSite(id),
+      (id) => importJobs.purgeSite(id),
+    ],
   });
   const auth = new AuthService({ sites, rateLimits, secretsKey: deps.secretsKey });
   const pages = new PagesService(pagesRepo);
@@ -79,5 +100,6 @@ export async function buildServices(deps: ServiceDeps): Promise<Services> {
     beforeAnnounce: deps.hooks?.beforeAnnounce,
   });
   const moderation = new ModerationService({ comments, commentsRepo, repo: modRepo, pages, events });
-  return { sites, auth, pages, comments, moderation, rateLimits, moderationRepo: modRepo };
+  const exporter = new ExportService(mongo);
+  return { sites, auth, pages, comments, moderation, rateLimits, moderationRepo: modRepo, importJobs, exporter };
 }

@@ -1,3 +1,4 @@
+import type { Connection } from 'mongoose';
 import type { Config } from '../config';
 import { DomainEvents } from '../domain-events';
 import { openStore } from '../infra/open-store';
@@ -12,6 +13,8 @@ import { SitesService } from '../modules/sites/sites.service';
 /** What a CLI command works with: the same SitesService the server uses, over the same database. */
 export interface CliContext {
   sites: SitesService;
+  /** The open database, for commands that work on more than sites (import, export). */
+  conn: Connection;
   /** Closes the connection and stops the embedded store if the CLI started one. */
   close(): Promise<void>;
 }
@@ -42,6 +45,7 @@ export async function openCliContext(config: Config, notice: Notice): Promise<Cl
     });
     return {
       sites,
+      conn,
       async close() {
         await conn.close();
         await store?.stop();

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config';
 import { openCliContext } from './cli-context';
+import { exportCommand, importCommand } from './import-commands';
 import { siteCommands, type WithContext } from './site-commands';
 
 const ENVIRONMENT_HELP = `
@@ -35,6 +36,8 @@ async function main(argv: string[]): Promise<void> {
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', ENVIRONMENT_HELP);
   program.addCommand(siteCommands(withContext));
+  program.addCommand(importCommand(withContext));
+  program.addCommand(exportCommand(withContext));
   await program.parseAsync(argv);
 }
 

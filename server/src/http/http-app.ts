@@ -14,6 +14,7 @@ import { commentsRouter } from '../modules/comments/comments.routes';
 import { staticRouter } from '../modules/demo/static.routes';
 import { healthRouter, type ReadinessCheck } from '../modules/health/health.routes';
 import { moderationRouter } from '../modules/moderation/moderation.routes';
+import { importsRouter } from '../modules/imports/imports.routes';
 import { siteSettingsRouter, sitesRouter } from '../modules/sites/sites.routes';
 import type { Services } from '../services';
 import { restCors } from './cors';
@@ -78,6 +79,8 @@ export function buildHttpApp(deps: HttpAppDeps): express.Express {
   const api = express.Router();
   // Production: only the site's own origins (see http/cors.ts); development: any origin.
   api.use(restCors({ dev: config.dev, sites }));
+  // Before the JSON parser: an import's body is the export file, streamed to disk, not JSON under 32 KiB.
+  api.use(importsRouter({ jobs: services.importJobs, exporter: services.exporter, sites, adminApiKey: config.adminApiKey }));
   api.use(express.json({ limit: '32kb', strict: true }));
   api.use(openApiRouter());
   api.use(sitesRouter(sites, config.adminApiKey));

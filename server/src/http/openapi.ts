@@ -11,6 +11,7 @@ import {
   postBodySchema,
   reactionParamsSchema,
 } from '../modules/comments/comments.schemas';
+import { importJobParams, importQuerySchema, importSiteParams } from '../modules/imports/imports.schemas';
 import { createSiteSchema, siteIdSchema, updateSiteSchema } from '../modules/sites/sites.schemas';
 import * as wire from './wire.schemas';
 
@@ -25,7 +26,10 @@ interface RouteDoc {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** A body that is not JSON (an uploaded file), with the media types it may have. */
+  rawBody?: { types: string[]; description: string };
+  /** `contentType`: a response that is not `application/json` (e.g. NDJSON). */
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
 }
 
 const siteParams = z.object({ siteId: siteIdSchema });
@@ -178,6 +182,43 @@ export const ROUTES: RouteDoc[] = [
     query: auditQuerySchema,
     responses: { 200: { description: 'Entries, newest first', schema: wire.auditResponse } },
   },
+  {
+    method: 'post',
+    path: '/sites/{siteId}/imports',
+    summary: 'Import a Disqus, WordPress, Commento, Remark42 or Parley export file into the site (runs in the background)',
+    security: 'admin',
+    params: importSiteParams,
+    query: importQuerySchema,
+    rawBody: {
+      types: ['application/xml', 'text/xml', 'application/json', 'application/x-ndjson', 'application/octet-stream'],
+      description: 'The export file itself, streamed to disk: the 32 KiB body limit does not apply.',
+    },
+    responses: {
+      202: { description: 'Received; poll the import for its progress and report', schema: wire.importStartedResponse },
+    },
+  },
+  {
+    method: 'get',
+    path: '/sites/{siteId}/imports/{id}',
+    summary: 'Status, progress (0-100) and report of an import',
+    security: 'admin',
+    params: importJobParams,
+    responses: { 200: { description: 'The import', schema: wire.importJobResponse } },
+  },
+  {
+    method: 'get',
+    path: '/sites/{siteId}/export',
+    summary: 'The site as Parley NDJSON (header, pages, comments of every status with sources); re-importable with format=parley',
+    security: 'admin',
+    params: importSiteParams,
+    responses: {
+      200: {
+        description: 'One JSON object per line: `{"type":"parley-export",…}`, then `page` and `comment` lines',
+        schema: z.string(),
+        contentType: 'application/x-ndjson',
+      },
+    },
+  },
 ];
 
 const ERROR_STATUSES: Record<Security, number[]> = {
@@ -213,7 +254,10 @@ export function buildOpenApi(): Record<string, unknown> {
     const responses: Record<string, unknown> = {};
     for (const [status, res] of Object.entries(r.responses)) {
       responses[status] = res.schema
-        ? { description: res.description, content: { 'application/json': { schema: jsonSchema(res.schema, 'output') } } }
+        ? {
+            description: res.description,
+            content: { [res.contentType ?? 'application/json']: { schema: jsonSchema(res.schema, 'output') } },
+          }
         : { description: res.description };
     }
     for (const status of ERROR_STATUSES[r.security]) {
@@ -240,6 +284,15 @@ export function buildOpenApi(): Record<string, unknown> {
       parameters: [...parameters('path', r.params), ...parameters('query', r.query)],
       ...(r.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } }
+        : {}),
+      ...(r.rawBody
+        ? {
+            requestBody: {
+              required: true,
+              description: r.rawBody.description,
+              content: Object.fromEntries(r.rawBody.types.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
+            },
+          }
         : {}),
       responses,
     };

@@ -131,3 +131,31 @@ export const settingsResponse = z.object({
     maxBodyChars: z.number().int(),
   }),
 }) satisfies z.ZodType<{ settings: SiteSettings }>;
+
+/** `POST /sites/:siteId/imports` (202). */
+export const importStartedResponse = z.object({
+  import: z.object({ id: z.string(), status: z.enum(['running', 'done', 'failed']) }),
+});
+
+const count = z.number().int().min(0);
+/** The report of an import (CLI `--json` prints the same object). */
+export const importReport = z.object({
+  format: z.enum(['disqus', 'wordpress', 'commento', 'remark42', 'parley']),
+  dryRun: z.boolean(),
+  threads: z.object({ seen: count, imported: count }),
+  comments: z.object({ seen: count, imported: count, alreadyPresent: count, skipped: z.record(z.string(), count) }),
+  orphans: z.object({ count, items: z.array(z.object({ id: z.string(), reason: z.string(), position: z.string() })) }),
+  errors: z.object({ count, items: z.array(z.object({ message: z.string(), position: z.string() })) }),
+  failed: z.object({ message: z.string() }).nullable().describe('Set when the run stopped: malformed input, with its position'),
+  durationMs: count,
+});
+
+/** `GET /sites/:siteId/imports/:id`. */
+export const importJobResponse = z.object({
+  import: z.object({
+    id: z.string(),
+    status: z.enum(['running', 'done', 'failed']),
+    progress: z.number().min(0).max(100),
+    report: importReport.nullable(),
+  }),
+});

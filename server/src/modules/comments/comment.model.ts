@@ -27,6 +27,14 @@ export interface CommentDoc {
   /** `YYYY-MM` (UTC) of creation: the moderation queues read month by month (see queue-months.ts). */
   month?: string;
   modReason: string | null;
+  /** Imported comments only (left out for native ones, never null): where the comment came from. */
+  sourceSystem?: string;
+  sourceId?: string;
+  /** `siteId␟system␟id`, unique: re-running an import cannot create a comment twice. */
+  sourceKey?: string;
+  /** Imported only, private (never in the public JSON): what the source knew of the author. */
+  authorEmail?: string;
+  authorUrl?: string;
 }
 
 const commentSchema = new Schema<CommentDoc>(
@@ -51,6 +59,11 @@ const commentSchema = new Schema<CommentDoc>(
     flagOpen: { type: Boolean, default: false },
     month: { type: String },
     modReason: { type: String, default: null },
+    sourceSystem: { type: String },
+    sourceId: { type: String },
+    sourceKey: { type: String },
+    authorEmail: { type: String },
+    authorUrl: { type: String },
   },
   { versionKey: false },
 );
@@ -60,6 +73,10 @@ commentSchema.index({ siteId: 1, pageId: 1, parentId: 1, _id: -1 }, { name: 'thr
 commentSchema.index({ siteId: 1, pageId: 1, parentId: 1, likeCount: -1, _id: -1 }, { name: 'thread_by_likes' });
 // Idempotent posting: one comment per author and client nonce (no partial index: FerretDB has none).
 commentSchema.index({ siteId: 1, authorId: 1, clientNonce: 1 }, { unique: true, name: 'author_nonce' });
+// Imports: one comment per source comment and site. One field, sparse: MongoDB leaves native comments
+// (no sourceKey) out of a sparse single-field index; FerretDB ignores `sparse` but never collides on a
+// missing field. A compound key with siteId would index native comments on MongoDB and collide there.
+commentSchema.index({ sourceKey: 1 }, { unique: true, sparse: true, name: 'import_source' });
 // Moderation queues, read month by month (see queue-months.ts).
 commentSchema.index({ siteId: 1, status: 1, month: 1, _id: -1 }, { name: 'queue_status_month' });
 commentSchema.index({ siteId: 1, flagOpen: 1, month: 1, _id: -1 }, { name: 'queue_flagged_month' });

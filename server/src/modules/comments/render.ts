@@ -45,6 +45,11 @@ export function renderBody(body: string): string {
   return sanitizeHtml(md.render(body), COMMENT_HTML_ALLOW_LIST).trim();
 }
 
+/** Sanitizes HTML from elsewhere (an imported comment) with the same allow-list as rendered bodies. Pure. */
+export function sanitizeCommentHtml(html: string): string {
+  return sanitizeHtml(html, COMMENT_HTML_ALLOW_LIST).trim();
+}
+
 /** Counts user-perceived characters as code points, so emoji count once. */
 export function charLength(text: string): number {
   let n = 0;

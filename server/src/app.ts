@@ -40,6 +40,14 @@ import { createIo, type AdminNamespace, type ParleyServer } from './realtime/io'
 import { Presence } from './realtime/presence';
 import { rooms } from './realtime/rooms';
 import { batchSocketWrites } from './realtime/write-batching';
+import { KeyHasher } from './modules/trust/key-hasher';
+import { ProofOfWork } from './modules/trust/pow.service';
+import { PrivacyRepository } from './modules/trust/privacy.repository';
+import { PrivacyService } from './modules/trust/privacy.service';
+import { trustRouter } from './modules/trust/trust.routes';
+
+/** How often each node blanks bodies past their site's retention period (idempotent, so nodes may overlap). */
+const RETENTION_SWEEP_MS = 3600_000;
 
 /** Everything the app needs from outside; `main.ts` builds it from config, tests build their own. */
 export interface AppDeps {
@@ -59,7 +67,13 @@ export interface AppDeps {
 export interface App {
   httpServer: http.Server;
   io: ParleyServer;
-  services: { sites: SitesService; auth: AuthService; comments: CommentsService; moderation: ModerationService };
+  services: {
+    sites: SitesService;
+    auth: AuthService;
+    comments: CommentsService;
+    moderation: ModerationService;
+    privacy: PrivacyService;
+  };
   /** Stops accepting, tells sockets to reconnect elsewhere, finishes in-flight requests; does not close the stores. */
   close(): Promise<void>;
 }
@@ -79,7 +93,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const modRepo = new ModerationRepository(mongo);
   await Promise.all([sitesRepo.init(), pagesRepo.init(), commentsRepo.init(), modRepo.init()]);
 
-  const rateLimits = new RateLimitService({ redis, keyPrefix, logger, metrics });
+  const keyHasher = new KeyHasher(deps.secretsKey);
+  const rateLimits = new RateLimitService({ redis, keyPrefix, logger, metrics, hasher: keyHasher });
   const sites = new SitesService({
     repo: sitesRepo,
     box: new SecretBox(deps.secretsKey),
@@ -88,7 +103,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   const auth = new AuthService({ sites, rateLimits, secretsKey: deps.secretsKey });
   const pages = new PagesService(pagesRepo);
+  const pow = new ProofOfWork({ secretsKey: deps.secretsKey, redis, keyPrefix, rateLimits, logger });
   const comments = new CommentsService({
+    pow,
     repo: commentsRepo,
     pages,
     moderation: modRepo,
@@ -100,6 +117,22 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger,
   });
   const moderation = new ModerationService({ comments, commentsRepo, repo: modRepo, pages, events });
+  const privacy = new PrivacyService({
+    repo: new PrivacyRepository(mongo),
+    comments,
+    commentsRepo,
+    moderation: modRepo,
+    sites,
+    auth,
+    events,
+    logger,
+  });
+  // Retention: bodies of rejected and deleted comments are blanked once their site's period has passed.
+  const retention = setInterval(
+    () => void privacy.purgeRetention().catch((err: unknown) => logger.error({ err }, 'retention purge failed')),
+    RETENTION_SWEEP_MS,
+  );
+  retention.unref();
 
   const app = express();
   app.disable('x-powered-by');
@@ -114,6 +147,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
+      // Client addresses are never written anywhere, logs included (see README "What Parley stores about readers").
+      serializers: {
+        req: (req: Record<string, unknown>) => {
+          const { remoteAddress: _a, remotePort: _p, ...rest } = req;
+          return rest;
+        },
+      },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
     }),
   );
@@ -149,6 +189,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   api.use(authRouter(auth));
   if (deps.config.dev) api.use(devAuthRouter(auth));
   api.use(commentsRouter(comments));
+  api.use(trustRouter({ sites, pow, privacy, rateLimits, adminApiKey: deps.config.adminApiKey }));
   api.use(moderationRouter({ repo: modRepo, sites, auth, adminApiKey: deps.config.adminApiKey }));
   app.use('/api/v1', api);
   app.use(staticRouter({ dev: deps.config.dev }));
@@ -214,6 +255,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   async function close(): Promise<void> {
     state.shuttingDown = true;
+    clearInterval(retention);
     // Stop accepting and send every socket away first: clients reconnect to another node behind
     // the balancer and recover their session there. Requests already running keep going.
     const idle = setInterval(() => httpServer.closeIdleConnections(), 50);
@@ -229,5 +271,5 @@ export async function createApp(deps: AppDeps): Promise<App> {
     closeAdapter();
   }
 
-  return { httpServer, io, services: { sites, auth, comments, moderation }, close };
+  return { httpServer, io, services: { sites, auth, comments, moderation, privacy }, close };
 }

@@ -5,7 +5,8 @@ import type { FlagPayload } from '../../client-sdk/src/protocol';
 /** Everything services announce after a write has been persisted. */
 export interface DomainEventMap {
   'comment.created': { comment: CommentRecord };
-  'comment.updated': { comment: CommentRecord; previousStatus: CommentRecord['status'] };
+  /** `shadowBefore`: the comment was under a shadow ban before this change (an approval lifts it). */
+  'comment.updated': { comment: CommentRecord; previousStatus: CommentRecord['status']; shadowBefore?: boolean };
   'comment.deleted': { comment: CommentRecord; previousStatus: CommentRecord['status'] };
   'flag.created': { comment: CommentRecord; flag: FlagPayload };
   'page.locked': { siteId: string; pageId: string; locked: boolean };

@@ -1,7 +1,7 @@
 import type { DomainEvents } from '../domain-events';
 import type { Metrics } from '../metrics';
 import { toPublicComment } from '../modules/comments/comments.mapper';
-import type { CommentRecord } from '../modules/comments/comments.repository';
+import { isPublic, type CommentRecord } from '../modules/comments/comments.repository';
 import type { AdminNamespace, ParleyServer } from './io';
 import { rooms } from './rooms';
 
@@ -40,8 +40,8 @@ export function attachBroadcast(
       'comment.created',
       later(({ comment: c }) => {
         const payload = { comment: toPublicComment(c) };
-        if (c.status === 'visible') pageRoom(c).emit('comment:created', payload);
-        // Held comments reach only their author's own sockets (and moderators, below).
+        if (isPublic(c)) pageRoom(c).emit('comment:created', payload);
+        // Held comments, and comments under a shadow ban, reach only their author's own sockets (and moderators, below).
         else authorRoom(c).emit('comment:created', payload);
         mods(c.siteId).emit('mod:comment', { comment: toPublicComment(c, { moderator: true }) });
         count('comment:created');
@@ -49,10 +49,11 @@ export function attachBroadcast(
     ),
     events.on(
       'comment.updated',
-      later(({ comment: c, previousStatus }) => {
+      later(({ comment: c, previousStatus, shadowBefore }) => {
         const payload = { comment: toPublicComment(c) };
-        const wasVisible = previousStatus === 'visible';
-        if (c.status === 'visible') pageRoom(c).emit(wasVisible ? 'comment:updated' : 'comment:created', payload);
+        // A shadow comment was never public, whatever its status (approval clears the mark first).
+        const wasVisible = previousStatus === 'visible' && !(c.shadow || shadowBefore === true);
+        if (isPublic(c)) pageRoom(c).emit(wasVisible ? 'comment:updated' : 'comment:created', payload);
         else {
           if (wasVisible) pageRoom(c).emit('comment:deleted', { id: c.id, pageId: c.pageId });
           authorRoom(c).emit('comment:updated', payload);
@@ -65,7 +66,7 @@ export function attachBroadcast(
       'comment.deleted',
       later(({ comment: c, previousStatus }) => {
         const payload = { id: c.id, pageId: c.pageId };
-        if (previousStatus === 'visible') pageRoom(c).emit('comment:deleted', payload);
+        if (previousStatus === 'visible' && !c.shadow) pageRoom(c).emit('comment:deleted', payload);
         else authorRoom(c).emit('comment:deleted', payload);
         mods(c.siteId).emit('comment:deleted', payload);
         count('comment:deleted');

@@ -25,6 +25,10 @@ export interface CommentDoc {
   /** True while flags wait for a moderator; cleared by approve, reject or delete. */
   flagOpen: boolean;
   modReason: string | null;
+  /** Written under a shadow ban: only its author (and moderators) see it. Left out when false. */
+  shadow?: boolean;
+  /** When the status last changed (retention of rejected and deleted bodies counts from here). */
+  statusAt?: Date;
 }
 
 const commentSchema = new Schema<CommentDoc>(
@@ -48,6 +52,8 @@ const commentSchema = new Schema<CommentDoc>(
     flagCount: { type: Number, default: 0 },
     flagOpen: { type: Boolean, default: false },
     modReason: { type: String, default: null },
+    shadow: { type: Boolean },
+    statusAt: { type: Date },
   },
   { versionKey: false },
 );
@@ -60,6 +66,8 @@ commentSchema.index({ siteId: 1, authorId: 1, clientNonce: 1 }, { unique: true, 
 // Moderation queues.
 commentSchema.index({ siteId: 1, status: 1, _id: -1 }, { name: 'queue_status' });
 commentSchema.index({ siteId: 1, flagOpen: 1, _id: -1 }, { name: 'queue_flagged' });
+// A reader's own comments (data export and erasure).
+commentSchema.index({ siteId: 1, authorId: 1 }, { name: 'by_author' });
 
 /** Registers the Comment model on a connection. */
 export function commentModel(conn: Connection): Model<CommentDoc> {
@@ -87,6 +95,7 @@ const reactionSchema = new Schema<ReactionDoc>(
 );
 reactionSchema.index({ commentId: 1, userId: 1, type: 1 }, { unique: true, name: 'one_per_user' });
 reactionSchema.index({ siteId: 1 }, { name: 'by_site' });
+reactionSchema.index({ siteId: 1, userId: 1 }, { name: 'by_user' });
 
 /** Registers the Reaction model on a connection. */
 export function reactionModel(conn: Connection): Model<ReactionDoc> {
@@ -116,6 +125,7 @@ const flagSchema = new Schema<FlagDoc>(
 );
 flagSchema.index({ commentId: 1, userId: 1 }, { unique: true, name: 'one_per_user' });
 flagSchema.index({ siteId: 1 }, { name: 'by_site' });
+flagSchema.index({ siteId: 1, userId: 1 }, { name: 'by_user' });
 
 /** Registers the Flag model on a connection. */
 export function flagModel(conn: Connection): Model<FlagDoc> {

@@ -17,6 +17,10 @@ export async function ensureDemoSite(sites: SitesService, logger: Logger): Promi
     maxDepth: 3,
     limits: {},
     blockedWords: [],
+    // Recommended for any site that lets guests post: bulk spam pays in CPU, readers never see a puzzle.
+    proofOfWork: 'guests',
+    linkHold: 2,
+    retentionDays: 30,
   });
-  logger.info({ siteId: DEMO_SITE_ID }, 'created the demo site "demo" (guests allowed)');
+  logger.info({ siteId: DEMO_SITE_ID }, 'created the demo site "demo" (guests allowed, proof of work for guests)');
 }

@@ -14,6 +14,7 @@ export const errorResponse = z.object({
       'locked',
       'banned',
       'unavailable',
+      'pow_required',
       'internal',
     ]),
     message: z.string(),
@@ -43,6 +44,8 @@ export const commentSchema = z.object({
       reason: z.string().nullable().optional(),
       flagCount: z.number().int().optional(),
       flagReasons: z.array(z.string()).optional(),
+      /** Written under a shadow ban: nobody but its author and moderators sees it. */
+      shadow: z.boolean().optional(),
     })
     .optional(),
 });
@@ -87,6 +90,9 @@ export const siteSchema = z.object({
   maxDepth: z.number().int(),
   limits,
   blockedWords: z.array(z.string()),
+  proofOfWork: z.enum(['off', 'guests', 'untrusted', 'everyone']),
+  linkHold: z.number().int().nullable(),
+  retentionDays: z.number().int().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -117,5 +123,59 @@ export const settingsResponse = z.object({
     editWindowSec: z.number().int(),
     maxDepth: z.number().int(),
     maxBodyChars: z.number().int(),
+    proofOfWork: z.enum(['off', 'guests', 'untrusted', 'everyone']),
+  }),
+});
+
+/** `GET /sites/:siteId/challenge`: a signed ALTCHA v2 challenge. */
+export const challengeResponse = z.object({
+  challenge: z.object({
+    parameters: z.object({
+      algorithm: z.literal('PBKDF2/SHA-256'),
+      nonce: z.string(),
+      salt: z.string(),
+      cost: z.number().int(),
+      keyLength: z.number().int(),
+      keyPrefix: z.string(),
+      keySignature: z.string().optional(),
+      expiresAt: z.number().int().optional(),
+      data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+    }),
+    signature: z.string(),
+  }),
+  level: z.number().int().min(0),
+  expectedAttempts: z.number().int().min(1),
+});
+
+/** `GET /sites/:siteId/me/export` and the admin export of one user. */
+export const dataExportResponse = z.object({
+  siteId: z.string(),
+  userId: z.string(),
+  exportedAt: z.iso.datetime(),
+  comments: z.array(
+    z.object({
+      id: z.string(),
+      pageId: z.string(),
+      parentId: z.string().nullable(),
+      status: z.enum(['visible', 'pending', 'deleted', 'rejected']),
+      authorName: z.string(),
+      authorAvatar: z.string().nullable(),
+      body: z.string(),
+      createdAt: z.iso.datetime(),
+      editedAt: z.iso.datetime().nullable(),
+    }),
+  ),
+  reactions: z.array(z.object({ commentId: z.string(), type: z.string(), createdAt: z.iso.datetime() })),
+  flags: z.array(z.object({ commentId: z.string(), pageId: z.string(), reason: z.string(), createdAt: z.iso.datetime() })),
+  subscriptions: z.array(z.object({ commentId: z.string(), pageId: z.string() })),
+  moderation: z.object({ banned: z.boolean(), banUntil: z.iso.datetime().nullable(), trusted: z.boolean() }),
+});
+
+/** `DELETE /sites/:siteId/me` and the admin erasure of one user. */
+export const erasureResponse = z.object({
+  erased: z.object({
+    comments: z.object({ tombstoned: z.number().int().min(0), removed: z.number().int().min(0) }),
+    reactions: z.number().int().min(0),
+    flags: z.number().int().min(0),
   }),
 });

@@ -46,7 +46,9 @@ export async function solvePow(res: PowChallengeResponse, opts: SolveOptions = {
       },
     });
     if (!solution) return null;
-    return toBase64(JSON.stringify({ challenge: res.challenge, solution: { counter: solution.counter, derivedKey: solution.derivedKey } }));
+    return toBase64(
+      JSON.stringify({ challenge: res.challenge, solution: { counter: solution.counter, derivedKey: solution.derivedKey } }),
+    );
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }

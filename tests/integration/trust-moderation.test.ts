@@ -66,10 +66,22 @@ describe('link holds and the honeypot', () => {
   test('when a reader a moderator approved posts many links, then nothing is held', async () => {
     const userId = uniqueId('u');
     const token = signToken(site, { sub: userId });
-    const first = await postComment(node, site, uniqueId('p'), token, 'links https://1.example https://2.example https://3.example');
+    const first = await postComment(
+      node,
+      site,
+      uniqueId('p'),
+      token,
+      'links https://1.example https://2.example https://3.example',
+    );
     expect(first.status).toBe(202);
     await emitAck(mod, 'comment:approve', { commentId: first.body.comment.id });
-    const later = await postComment(node, site, uniqueId('p'), token, 'more https://4.example https://5.example https://6.example');
+    const later = await postComment(
+      node,
+      site,
+      uniqueId('p'),
+      token,
+      'more https://4.example https://5.example https://6.example',
+    );
     expect(later.status).toBe(201);
   });
 
@@ -190,7 +202,11 @@ describe('shadow bans', () => {
     const anon = await readerSocket(node, { siteId: site.siteId });
     await emitAck(anon, 'page:join', { pageId });
     const posted = await postComment(node, site, pageId, signToken(site, { sub: userId }), 'worth keeping');
-    const shown = nextEvent<{ comment: Comment }>(anon, 'comment:created', ({ comment }) => comment.id === posted.body.comment.id);
+    const shown = nextEvent<{ comment: Comment }>(
+      anon,
+      'comment:created',
+      ({ comment }) => comment.id === posted.body.comment.id,
+    );
     const ack = await emitAck<{ ok: true; comment: Comment }>(mod, 'comment:approve', { commentId: posted.body.comment.id });
     expect(ack.comment.moderation?.shadow).toBeUndefined();
     await shown;

@@ -50,7 +50,11 @@ describe('OpenAPI of the trust-and-safety routes', () => {
       '/sites/{siteId}/users/{userId}/export',
       await api.get(`/api/v1/sites/${site.siteId}/users/reader-1/export`).set(admin),
     );
-    expectDocumented('delete', '/sites/{siteId}/users/{userId}', await api.delete(`/api/v1/sites/${site.siteId}/users/reader-1`).set(admin));
+    expectDocumented(
+      'delete',
+      '/sites/{siteId}/users/{userId}',
+      await api.delete(`/api/v1/sites/${site.siteId}/users/reader-1`).set(admin),
+    );
     expectDocumented('delete', '/sites/{siteId}/users/{userId}', await api.delete(`/api/v1/sites/${site.siteId}/users/reader-1`));
   });
 });

@@ -102,7 +102,10 @@ describe('proof of work for untrusted posters', () => {
   test('when a post over the socket carries a solution, then it is acknowledged; without one, pow_required', async () => {
     const site = await createSite(node, { guests: true, proofOfWork: 'guests' });
     const socket = await readerSocket(node, { siteId: site.siteId, token: await guest(node, site) });
-    const refused = await emitAck<{ ok: false; error: { code: string } }>(socket, 'comment:post', { pageId: '/s', body: 'no work' });
+    const refused = await emitAck<{ ok: false; error: { code: string } }>(socket, 'comment:post', {
+      pageId: '/s',
+      body: 'no work',
+    });
     expect(refused).toEqual({ ok: false, error: { code: 'pow_required', message: expect.any(String) } });
     const ok = await emitAck<{ ok: true; comment: Comment }>(socket, 'comment:post', {
       pageId: '/s',

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config';
 import { openCliContext } from './cli-context';
 import { siteCommands, type WithContext } from './site-commands';
+import { userCommands } from './user-commands';
 
 const ENVIRONMENT_HELP = `
 Environment (the same as the server's):
@@ -35,6 +36,7 @@ async function main(argv: string[]): Promise<void> {
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', ENVIRONMENT_HELP);
   program.addCommand(siteCommands(withContext));
+  for (const cmd of userCommands(withContext)) program.addCommand(cmd);
   await program.parseAsync(argv);
 }
 

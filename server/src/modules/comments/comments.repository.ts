@@ -96,7 +96,8 @@ function visibilityFilter(audience: ListAudience): FilterQuery<CommentDoc> {
     { status: 'visible', shadow: trusted({ $ne: true }) },
     { status: 'deleted', replyCount: trusted({ $gt: 0 }) },
   ];
-  if (audience.kind === 'moderator') shown.push({ status: trusted({ $in: ['pending', 'rejected'] }) }, { status: 'visible', shadow: true });
+  if (audience.kind === 'moderator')
+    shown.push({ status: trusted({ $in: ['pending', 'rejected'] }) }, { status: 'visible', shadow: true });
   if (audience.kind === 'author')
     shown.push({ authorId: audience.userId, status: trusted({ $in: ['pending', 'rejected', 'visible'] }) });
   return { $or: shown };

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Types } from 'mongoose';
 import type { Comment, CommentPage, CommentStatus, SortOrder } from '../../../../client-sdk/src/protocol';
 import { AppError, errors } from '../../errors';
 import type { DomainEvents } from '../../domain-events';
@@ -24,6 +23,7 @@ import type { SiteRecord } from '../sites/sites.mapper';
 import type { SitesService } from '../sites/sites.service';
 import { decodeCursor, encodeCursor } from './cursor';
 import { isPublic, type CommentRecord, type CommentsRepository, type ListAudience } from './comments.repository';
+import { honeypotGhost } from '../trust/honeypot';
 import type { ProofOfWork } from '../trust/pow.service';
 import { toPublicComment } from './comments.mapper';
 import { ListingCache } from './listing-cache';
@@ -190,7 +190,10 @@ export class CommentsService {
   async post(siteId: string, pageId: string, input: PostInput, actor: Actor): Promise<PostResult> {
     const site = await this.deps.sites.get(siteId);
     const p = this.requirePrincipal(site, actor);
-    if (input.honeypot) return this.quietRefusal(site, p, pageId, input);
+    if (input.honeypot) {
+      this.deps.logger?.info({ siteId, userId: p.userId }, 'honeypot filled: post dropped');
+      return { comment: this.forViewer(honeypotGhost(siteId, pageId, p, input), p, []), httpStatus: 202 };
+    }
     try {
       return await this.create(site, p, pageId, input, actor);
     } catch (err) {
@@ -203,42 +206,6 @@ export class CommentsService {
       }
       throw err;
     }
-  }
-
-  /**
-   * A post that filled the widget's hidden honeypot field is refused quietly:
-   * it is answered like a post held for moderation (`202`, status `pending`),
-   * so a bot learns nothing, but nothing is stored, counted, broadcast or sent
-   * to moderators. A person never sees the field.
-   */
-  private quietRefusal(site: SiteRecord, p: Principal, pageId: string, input: PostInput): PostResult {
-    this.deps.logger?.info({ siteId: site.siteId, userId: p.userId }, 'honeypot filled: post dropped');
-    const now = new Date();
-    const ghost: CommentRecord = {
-      id: new Types.ObjectId().toHexString(),
-      siteId: site.siteId,
-      pageId,
-      parentId: input.parentId ?? null,
-      depth: 0,
-      authorId: p.userId,
-      authorName: p.name,
-      authorAvatar: p.avatar,
-      authorGuest: p.guest,
-      body: input.body,
-      html: renderBody(input.body),
-      status: 'pending',
-      clientNonce: input.clientNonce ?? 'honeypot',
-      createdAt: now,
-      editedAt: null,
-      replyCount: 0,
-      likeCount: 0,
-      flagCount: 0,
-      flagOpen: false,
-      modReason: null,
-      shadow: false,
-      statusAt: null,
-    };
-    return { comment: this.forViewer(ghost, p, []), httpStatus: 202 };
   }
 
   private async create(site: SiteRecord, p: Principal, pageId: string, input: PostInput, actor: Actor): Promise<PostResult> {
@@ -378,7 +345,12 @@ export class CommentsService {
     if (was !== is) await this.trackCounts(updated, is ? +1 : -1);
     if (updated.status === 'deleted' && comment.status !== 'deleted')
       this.deps.events.emit('comment.deleted', { comment: updated, previousStatus: comment.status });
-    else this.deps.events.emit('comment.updated', { comment: updated, previousStatus: comment.status, shadowBefore: comment.shadow });
+    else
+      this.deps.events.emit('comment.updated', {
+        comment: updated,
+        previousStatus: comment.status,
+        shadowBefore: comment.shadow,
+      });
     return updated;
   }
 

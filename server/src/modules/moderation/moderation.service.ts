@@ -76,11 +76,11 @@ export class ModerationService {
     const c = await this.commentOf(mod, commentId);
     if (c.status === 'deleted') throw errors.conflict('a deleted comment cannot be approved');
     // Approving a comment written under a shadow ban publishes it for everyone.
-    const updated = await this.deps.comments.applyChange(c, { status: 'visible', modReason: null, flagOpen: false, shadow: false }, [
-      'pending',
-      'rejected',
-      'visible',
-    ]);
+    const updated = await this.deps.comments.applyChange(
+      c,
+      { status: 'visible', modReason: null, flagOpen: false, shadow: false },
+      ['pending', 'rejected', 'visible'],
+    );
     await this.deps.repo.trust(mod.siteId, c.authorId, mod.principal.userId);
     await this.audit(mod, 'comment.approve', 'comment', commentId);
     return this.view(updated);

@@ -21,7 +21,10 @@ export function registerModeratorHandlers(socket: AdminSocket, deps: { moderatio
     'comment:reject',
     handle(log, commentActionSchema, async (i) => ({ comment: await m.reject(mod, i.commentId, i.reason) })) as never,
   );
-  socket.on('user:ban', handle(log, banSchema, async (i) => (await m.ban(mod, i.userId, i.reason, i.until, i.shadow), {})) as never);
+  socket.on(
+    'user:ban',
+    handle(log, banSchema, async (i) => (await m.ban(mod, i.userId, i.reason, i.until, i.shadow), {})) as never,
+  );
   socket.on('user:unban', handle(log, unbanSchema, async (i) => (await m.unban(mod, i.userId), {})) as never);
   socket.on('page:lock', handle(log, lockSchema, async (i) => (await m.lock(mod, i.pageId, i.locked), {})) as never);
   socket.on('queue:list', handle(log, queueSchema, (i) => m.queue(mod, i.status, i.limit, i.cursor ?? null)) as never);

@@ -1,5 +1,12 @@
 import { Types, trusted, type Connection, type FilterQuery, type Model } from 'mongoose';
-import { commentModel, flagModel, reactionModel, type CommentDoc, type FlagDoc, type ReactionDoc } from '../comments/comment.model';
+import {
+  commentModel,
+  flagModel,
+  reactionModel,
+  type CommentDoc,
+  type FlagDoc,
+  type ReactionDoc,
+} from '../comments/comment.model';
 import { toRecord, type CommentRecord } from '../comments/comments.repository';
 
 /** A reader's reaction as their export shows it. */
@@ -47,7 +54,12 @@ export class PrivacyRepository {
   /** The user's flags on the site. */
   async flagsBy(siteId: string, userId: string): Promise<FlagRecord[]> {
     const docs = await this.Flag.find({ siteId, userId }).sort({ _id: 1 }).lean<FlagDoc[]>();
-    return docs.map((d) => ({ commentId: d.commentId.toHexString(), pageId: d.pageId, reason: d.reason, createdAt: d.createdAt }));
+    return docs.map((d) => ({
+      commentId: d.commentId.toHexString(),
+      pageId: d.pageId,
+      reason: d.reason,
+      createdAt: d.createdAt,
+    }));
   }
 
   /** Removes the user's reactions; returns what they were, so counters can follow. */

@@ -150,6 +150,7 @@ describe('shadow bans', () => {
     const mine = await listComments(node, site, pageId, {}, shady);
     expect(mine.body.comments.map((c: Comment) => c.body).sort()).toEqual(['hidden words', 'socket words']);
     expect(mine.body.comments.every((c: Comment) => c.status === 'visible' && !c.moderation)).toBe(true);
+    expect(mine.body.total).toBe(2);
 
     // Everyone else: not listed, not counted.
     for (const token of [undefined, other]) {

@@ -290,6 +290,11 @@ export class CommentsRepository {
     return { items: docs.slice(0, limit).map(toRecord), more: docs.length > limit };
   }
 
+  /** How many visible comments an author wrote on a page under a shadow ban (their own listing counts them). */
+  async countShadow(siteId: string, pageId: string, authorId: string): Promise<number> {
+    return this.Comment.countDocuments({ siteId, pageId, authorId, status: 'visible', shadow: true });
+  }
+
   /** Removes every comment, reaction and flag of a site. */
   async purgeSite(siteId: string): Promise<void> {
     await Promise.all([

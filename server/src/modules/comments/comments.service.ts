@@ -159,6 +159,9 @@ export class CommentsService {
       total = parent.replyCount;
     } else {
       total = await this.deps.pages.visibleCount(siteId, pageId);
+      // A shadow-banned author's own total includes what only they see, so nothing gives the ban away.
+      if (audience.kind === 'author' && (await this.deps.moderation.banState(siteId, audience.userId)) === 'shadow')
+        total += await this.deps.repo.countShadow(siteId, pageId, audience.userId);
     }
     const { items, more } = await this.deps.repo.list({
       siteId,

@@ -1,8 +1,10 @@
 /**
- * Proof of work in the browser: on a site that asks guests for it, the widget
- * solves the challenge while the reader types, under a CSP that refuses
- * workers, and the post goes through with no step from the reader.
+ * Trust and safety in the browser: on a site that asks guests for proof of
+ * work, the widget solves the challenge while the reader types, under a CSP
+ * that refuses workers, and the post goes through with no step from the
+ * reader; "Your data" downloads and erases a reader's data.
  */
+import fs from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { closePage, launchBrowser, openPage, startDemoNode, widgetReady, type WatchedPage } from './browser';
 import { POW_SITE, startHostSite, type HostSite } from './host-pages';
@@ -14,6 +16,7 @@ let node: TestNode;
 let host: HostSite;
 let browser: Browser;
 let watched: WatchedPage | undefined;
+let second: WatchedPage | undefined;
 
 beforeAll(async () => {
   [node, browser] = await Promise.all([startDemoNode(), launchBrowser()]);
@@ -36,6 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await closePage(watched);
+  await closePage(second);
   await browser?.close();
   await host?.close();
   await node?.close();
@@ -74,4 +78,33 @@ test('when a guest writes and posts on a guests site, then the proof of work is 
   for (const p of posts) expect(p).toEqual({ status: 201, proof: expect.any(String) });
   expect(watched.violations).toEqual([]);
   expect(watched.errors).toEqual([]);
+});
+
+test('when a signed-in reader uses "Your data", then they download their comments and can erase them', async () => {
+  second = await openPage(browser, `${node.url}/`);
+  const { page } = second;
+  await widgetReady(page);
+  await page.click('#as-reader');
+  await page.locator('#parley .as', { hasText: 'Demo Reader' }).waitFor();
+  await widgetReady(page);
+  const text = `Mine to take back ${Math.random().toString(36).slice(2, 8)}`;
+  await page.fill('#parley form[data-form="post"] textarea', text);
+  await page.click('#parley form[data-form="post"] button[type="submit"]');
+  const mine = page.locator('#parley li.c', { hasText: text });
+  await mine.locator('button[data-act="delete"]').waitFor();
+
+  await page.click('#parley .mydata summary');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#parley button[data-act="export-data"]')]);
+  const exported = JSON.parse(fs.readFileSync((await download.path())!, 'utf8')) as {
+    userId: string;
+    comments: { body: string }[];
+  };
+  expect(exported.userId).toBe('demo-reader');
+  expect(exported.comments.map((c) => c.body)).toContain(text);
+
+  page.once('dialog', (d) => void d.accept());
+  await page.click('#parley button[data-act="erase-data"]');
+  await page.locator('#parley .sr[aria-live]', { hasText: 'Your data was deleted.' }).waitFor();
+  await mine.waitFor({ state: 'detached' });
+  expect(second.errors).toEqual([]);
 });

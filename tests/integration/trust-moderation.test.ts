@@ -173,6 +173,21 @@ describe('shadow bans', () => {
     await marker;
     expect(anonSeen.map((e) => e.comment.body)).toEqual(['plain words']);
 
+    // A shadow reply under a public comment: its author sees the reply count rise, nobody else does.
+    const parent = (await postComment(node, site, pageId, other, 'public parent')).body.comment as Comment;
+    await postComment(node, site, pageId, shady, { body: 'shadow reply', parentId: parent.id });
+    const replyCount = async (token: string) =>
+      ((await listComments(node, site, pageId, {}, token)).body.comments as Comment[]).find((c) => c.id === parent.id)!
+        .replyCount;
+    expect(await replyCount(shady)).toBe(1);
+    expect(await replyCount(other)).toBe(0);
+    const replies = await listComments(node, site, pageId, { parentId: parent.id }, shady);
+    expect(replies.body).toMatchObject({ total: 1, comments: [{ body: 'shadow reply' }] });
+    expect((await listComments(node, site, pageId, { parentId: parent.id }, other)).body).toMatchObject({
+      total: 0,
+      comments: [],
+    });
+
     // Others cannot reply to or react to what they cannot see.
     const reply = await postComment(node, site, pageId, other, { body: 'reply', parentId: posted.body.comment.id });
     expect(reply.status).toBe(422);
@@ -186,7 +201,7 @@ describe('shadow bans', () => {
     const after = nextEvent<{ comment: Comment }>(anon, 'comment:created', ({ comment }) => comment.body === 'back in the light');
     expect((await postComment(node, site, pageId, shady, 'back in the light')).status).toBe(201);
     await after;
-    expect(await counts(node, site, pageId)).toBe(2);
+    expect(await counts(node, site, pageId)).toBe(3);
 
     const audit = await request(node.url).get(`/api/v1/sites/${site.siteId}/audit`).set('Authorization', `Bearer ${ADMIN_KEY}`);
     const actions = (audit.body.entries as { action: string; target: { id: string }; reason: string | null }[]).filter(

@@ -290,9 +290,13 @@ export class CommentsRepository {
     return { items: docs.slice(0, limit).map(toRecord), more: docs.length > limit };
   }
 
-  /** How many visible comments an author wrote on a page under a shadow ban (their own listing counts them). */
-  async countShadow(siteId: string, pageId: string, authorId: string): Promise<number> {
-    return this.Comment.countDocuments({ siteId, pageId, authorId, status: 'visible', shadow: true });
+  /** The parent ids (null: top level) of the visible comments an author wrote on a page under a shadow ban. */
+  async shadowParents(siteId: string, pageId: string, authorId: string): Promise<(string | null)[]> {
+    const docs = await this.Comment.find(
+      { siteId, pageId, authorId, status: 'visible', shadow: true },
+      { _id: 0, parentId: 1 },
+    ).lean<Pick<CommentDoc, 'parentId'>[]>();
+    return docs.map((d) => (d.parentId ? d.parentId.toHexString() : null));
   }
 
   /** Removes every comment, reaction and flag of a site. */

@@ -151,17 +151,20 @@ export class CommentsService {
         : { kind: 'public' };
     const sort = input.sort as SortOrder;
     const after = input.cursor ? decodeCursor(input.cursor, sort) : null;
+    // A shadow-banned author's own counts include what only they see, so nothing gives the ban away.
+    const shadowed =
+      audience.kind === 'author' && (await this.deps.moderation.banState(siteId, audience.userId)) === 'shadow'
+        ? await this.deps.repo.shadowParents(siteId, pageId, audience.userId)
+        : [];
+    const ownUnder = (parentId: string) => shadowed.filter((id) => id === parentId).length;
     let total: number;
     if (input.parentId) {
       await this.deps.pages.summary(siteId, pageId); // waits for this node's counter writes to the page
       const parent = await this.deps.repo.find(input.parentId);
       if (!parent || parent.siteId !== siteId || parent.pageId !== pageId) throw errors.notFound('parent comment');
-      total = parent.replyCount;
+      total = parent.replyCount + ownUnder(parent.id);
     } else {
-      total = await this.deps.pages.visibleCount(siteId, pageId);
-      // A shadow-banned author's own total includes what only they see, so nothing gives the ban away.
-      if (audience.kind === 'author' && (await this.deps.moderation.banState(siteId, audience.userId)) === 'shadow')
-        total += await this.deps.repo.countShadow(siteId, pageId, audience.userId);
+      total = (await this.deps.pages.visibleCount(siteId, pageId)) + shadowed.length;
     }
     const { items, more } = await this.deps.repo.list({
       siteId,
@@ -182,7 +185,10 @@ export class CommentsService {
     return {
       // Anonymous readers get `viewer: { reacted: [] }` too: only room broadcasts leave `viewer` out (SPEC).
       comments: items.map((c) =>
-        toPublicComment(c, { reacted: reacted?.get(c.id) ?? [], moderator: audience.kind === 'moderator' }),
+        toPublicComment(shadowed.length ? { ...c, replyCount: c.replyCount + ownUnder(c.id) } : c, {
+          reacted: reacted?.get(c.id) ?? [],
+          moderator: audience.kind === 'moderator',
+        }),
       ),
       nextCursor: more && last ? encodeCursor({ sort, id: last.id, likes: last.likeCount }) : null,
       total: Math.max(0, total),

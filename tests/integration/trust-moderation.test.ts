@@ -105,6 +105,8 @@ describe('link holds and the honeypot', () => {
     expect(queue.comments.map((c) => c.id)).not.toContain(res.body.comment.id);
     const stored = await node.mongo.collection('comments').countDocuments({ siteId: site.siteId, pageId });
     expect(stored).toBe(0);
+    const metrics = await request(node.url).get('/metrics');
+    expect(metrics.text).toMatch(/parley_spam_refusals_total\{reason="honeypot"\} [1-9]/);
   });
 });
 

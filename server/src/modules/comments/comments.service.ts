@@ -201,6 +201,7 @@ export class CommentsService {
     const p = this.requirePrincipal(site, actor);
     if (input.honeypot) {
       this.deps.logger?.info({ siteId, userId: p.userId }, 'honeypot filled: post dropped');
+      this.deps.metrics.spamRefusals.inc({ reason: 'honeypot' });
       return { comment: this.forViewer(honeypotGhost(siteId, pageId, p, input), p, []), httpStatus: 202 };
     }
     try {
@@ -235,7 +236,11 @@ export class CommentsService {
     if (verdict.kind === 'refuse') throw verdict.error;
     const status: CommentStatus = verdict.kind === 'hold' ? 'pending' : 'visible';
     // Spent before the budgets: a post refused for want of work costs the poster nothing else.
-    if (this.needsWork(site, checked)) await this.deps.pow!.spend(site, input.proofOfWork);
+    if (this.needsWork(site, checked))
+      await this.deps.pow!.spend(site, input.proofOfWork).catch((err: unknown) => {
+        this.deps.metrics.spamRefusals.inc({ reason: 'pow' });
+        throw err;
+      });
     const shadow = checked.shadow;
 
     const nonce = input.clientNonce ?? `srv-${randomBytes(12).toString('base64url')}`;

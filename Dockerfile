@@ -14,7 +14,8 @@ FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production PORT=3000
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# The embedded store (an optional dependency: PostgreSQL binaries) is for development; production uses MongoDB.
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/client-sdk/dist ./client-sdk/dist
 COPY server/public ./server/public

@@ -23,19 +23,36 @@ export default tseslint.config(
     },
   },
   {
-    files: ['server/src/config.ts', 'server/src/main.ts', 'server/src/cli/**/*.ts', 'server/src/store-main.ts', 'server/src/infra/embedded-store.ts'],
+    files: [
+      'server/src/config.ts',
+      'server/src/main.ts',
+      'server/src/cli/**/*.ts',
+      'server/src/store-main.ts',
+      'server/src/infra/embedded-store.ts',
+      'server/src/infra/embedded-postgres.ts',
+    ],
     rules: { 'no-restricted-properties': 'off', 'no-console': 'off' },
   },
   {
     files: ['server/public/**/*.js'],
     languageOptions: {
       sourceType: 'script',
-      globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', sessionStorage: 'readonly', localStorage: 'readonly', console: 'readonly', setTimeout: 'readonly' },
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        fetch: 'readonly',
+        sessionStorage: 'readonly',
+        localStorage: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+      },
     },
   },
   {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', __dirname: 'readonly', require: 'readonly', module: 'writable' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', __dirname: 'readonly', require: 'readonly', module: 'writable' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -207,7 +207,7 @@ async function main(): Promise<void> {
     `## bench:fanout — ${new Date().toISOString()}\n\nMachine: ${machineInfo()}. Each scenario: 1 s warm-up, ${duration} s of posting, then up to 5 s for stragglers.\n`,
   );
   const infra = await startInfra();
-  report.out(`Store: embedded FerretDB (SQLite) in ${infra.storeDir}; Redis: ${infra.redisSource}.\n`);
+  report.out(`Store: embedded FerretDB on its PostgreSQL in ${infra.storeDir}; Redis: ${infra.redisSource}.\n`);
   const results = new Map<string, FanoutResult>();
   let failed = false;
   try {

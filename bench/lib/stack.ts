@@ -35,6 +35,9 @@ export interface Infra {
   storeDir: string;
   /** Process id of the store, so its CPU is reported next to the server's. */
   storePid: number;
+  /** The PostgreSQL under the store (nodes get it as STORE_POSTGRESQL_URL, to add their indexes) and its server's pid. */
+  postgresUrl: string;
+  postgresPid: number | null;
   stop(): Promise<void>;
 }
 
@@ -43,8 +46,8 @@ export interface Infra {
  * (so the bench neither disturbs nor is disturbed by anything else using the
  * local Redis); `BENCH_REDIS=local` uses 127.0.0.1:6379 instead.
  */
-export async function startInfra(): Promise<Infra> {
-  const tmp = tempDir('parley-bench-store-', storeBase());
+export async function startInfra(opts: { onDisk?: boolean } = {}): Promise<Infra> {
+  const tmp = tempDir('parley-bench-store-', opts.onDisk ? (process.env.BENCH_STORE_DIR ?? os.tmpdir()) : storeBase());
   const store: EmbeddedStore = await startEmbeddedStore({ dataDir: tmp.dir, progress: (l) => process.stderr.write(`${l}\n`) });
   let redis: PrivateRedis | null = null;
   let redisUrl = 'redis://127.0.0.1:6379';
@@ -59,6 +62,8 @@ export async function startInfra(): Promise<Infra> {
     redisUrl,
     redisSource,
     storePid: store.pid,
+    postgresUrl: store.postgres.url,
+    postgresPid: store.postgres.pid,
     storeDir: tmp.dir,
     async stop() {
       await redis?.stop();
@@ -72,8 +77,10 @@ export async function startInfra(): Promise<Infra> {
 export interface ParleyStack {
   nodes: ServerProc[];
   siteId: string;
+  /** The admin API key of the nodes. */
+  adminKey: string;
   /** Signs a reader token with the site's secret. */
-  token(sub: string, name?: string): string;
+  token(sub: string, name?: string, roles?: string[]): string;
   stop(): Promise<void>;
 }
 
@@ -96,6 +103,7 @@ export async function startParley(infra: Infra, count: number, opts: { nodeArgs?
             PORT: String(port),
             HOST: '127.0.0.1',
             MONGODB_URI: infra.mongoUri,
+            STORE_POSTGRESQL_URL: infra.postgresUrl,
             REDIS_URL: infra.redisUrl,
             NODE_ID: `bench-${i + 1}-${randomBytes(3).toString('hex')}`,
             ADMIN_API_KEY: ADMIN_KEY,
@@ -122,8 +130,11 @@ export async function startParley(infra: Infra, count: number, opts: { nodeArgs?
   return {
     nodes,
     siteId,
-    token: (sub, name = sub) =>
-      jwt.sign({ sub, name, site: siteId, exp: Math.floor(Date.now() / 1000) + 3600 }, secret, { algorithm: 'HS256' }),
+    adminKey: ADMIN_KEY,
+    token: (sub, name = sub, roles) =>
+      jwt.sign({ sub, name, site: siteId, ...(roles ? { roles } : {}), exp: Math.floor(Date.now() / 1000) + 3600 }, secret, {
+        algorithm: 'HS256',
+      }),
     async stop() {
       await Promise.all(nodes.map((n) => n.stop()));
       dataDir.remove();

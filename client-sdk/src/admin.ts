@@ -6,7 +6,7 @@
  */
 import { Connection, type ConnectionChange, type ConnectionState } from './connection';
 import { Listeners } from './listeners';
-import type { AdminServerToClientEvents, Comment, FlagPayload } from './protocol';
+import type { AdminClientToServerEvents, AdminServerToClientEvents, Comment, EventPayload } from './protocol';
 import { trimUrl } from './rest';
 import { DEFAULT_TIMEOUT_MS, DEFAULT_TRANSPORTS, type Transport } from './socket';
 
@@ -98,21 +98,23 @@ export function createAdminClient(options: AdminClientOptions): ParleyAdminClien
     <K extends keyof AdminClientEvents>(event: K) =>
     (payload: Parameters<AdminClientEvents[K]>[0]) =>
       listeners.emit(event, payload);
-  const conn = new Connection({
+  const conn = new Connection<AdminServerToClientEvents, AdminClientToServerEvents>({
     url: `${trimUrl(options.url)}/admin`,
     auth: () => ({ siteId: options.siteId, token: options.token }),
     transports: options.transports ?? DEFAULT_TRANSPORTS,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     handlers: {
       'mod:comment': forward('mod:comment'),
-      'mod:flag': forward('mod:flag') as (p: { flag: FlagPayload; comment: Comment }) => void,
+      'mod:flag': forward('mod:flag'),
       'comment:updated': forward('comment:updated'),
       'comment:deleted': forward('comment:deleted'),
       'page:locked': forward('page:locked'),
     },
     onState: (change) => listeners.emit('connection', change),
   });
-  const withComment = async (event: string, payload: object) => (await conn.call<{ comment: Comment }>(event, payload)).comment;
+  type CommentAction = 'comment:delete' | 'comment:approve' | 'comment:reject';
+  const withComment = async (event: CommentAction, payload: EventPayload<AdminClientToServerEvents, CommentAction>) =>
+    (await conn.call(event, payload)).comment;
 
   return {
     connect: () => conn.connect(),
@@ -133,7 +135,7 @@ export function createAdminClient(options: AdminClientOptions): ParleyAdminClien
     async lockPage(pageId, locked) {
       await conn.call('page:lock', { pageId, locked });
     },
-    queue: (q) => conn.call<QueuePage>('queue:list', q),
+    queue: (q) => conn.call('queue:list', q),
     on: (event, fn) => listeners.on(event, fn),
   };
 }

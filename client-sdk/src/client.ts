@@ -12,6 +12,7 @@ import { solvePow, type SolveOptions } from './pow';
 import { LivePages } from './live-pages';
 import { Listeners } from './listeners';
 import type {
+  ClientToServerEvents,
   Comment,
   CommentPage,
   CountsResponse,
@@ -19,6 +20,7 @@ import type {
   DataExport,
   GuestTokenResponse,
   PowChallengeResponse,
+  ServerToClientEvents,
   SiteSettings,
 } from './protocol';
 import { createRest, seg, trimUrl, type Rest } from './rest';
@@ -104,17 +106,17 @@ export function createClient(options: ClientOptions): ParleyClient {
     emit: (comment) => listeners.emit('comment:created', { comment }),
   });
 
-  const conn = new Connection({
+  const conn = new Connection<ServerToClientEvents, ClientToServerEvents>({
     url: baseUrl,
     auth: () => (token ? { siteId, token } : { siteId }),
     transports: options.transports ?? DEFAULT_TRANSPORTS,
     timeoutMs,
     handlers: {
-      'comment:created': ({ comment }: { comment: Comment }) => pages.received(comment),
-      'comment:updated': (p: { comment: Comment }) => listeners.emit('comment:updated', p),
-      'comment:deleted': (p: { id: string; pageId: string }) => listeners.emit('comment:deleted', p),
-      'page:locked': (p: { pageId: string; locked: boolean }) => listeners.emit('page:locked', p),
-      'page:presence': (p: { pageId: string; readers: number }) => listeners.emit('page:presence', p),
+      'comment:created': ({ comment }) => pages.received(comment),
+      'comment:updated': (p) => listeners.emit('comment:updated', p),
+      'comment:deleted': (p) => listeners.emit('comment:deleted', p),
+      'page:locked': (p) => listeners.emit('page:locked', p),
+      'page:presence': (p) => listeners.emit('page:presence', p),
     },
     onState: (change) => {
       listeners.emit('connection', change);
@@ -127,7 +129,7 @@ export function createClient(options: ClientOptions): ParleyClient {
     pageId: string,
     payload: { body: string; parentId: string | null; clientNonce: string; proofOfWork?: string; honeypot?: string },
   ): Promise<Comment> {
-    const viaSocket = conn.callIfConnected<{ comment: Comment }>('comment:post', { pageId, ...payload });
+    const viaSocket = conn.callIfConnected('comment:post', { pageId, ...payload });
     const { comment } = await (viaSocket ?? rest<{ comment: Comment }>('POST', listUrl(pageId), { body: payload }));
     return comment;
   }

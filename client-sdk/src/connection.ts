@@ -6,8 +6,8 @@
  */
 import type { Socket } from 'socket.io-client';
 import { UnavailableError, type ParleyError } from './errors';
-import type { HandshakeAuth } from './protocol';
-import { call, connectErrorToParley, openSocket, type Transport } from './socket';
+import type { AckData, AckEventName, EventPayload, HandshakeAuth } from './protocol';
+import { call, connectErrorToParley, openSocket, type NamespaceSocket, type Transport } from './socket';
 
 /** Where the connection stands. */
 export type ConnectionState = 'connected' | 'disconnected' | 'reconnecting';
@@ -19,14 +19,14 @@ export interface ConnectionChange {
   recovered: boolean;
 }
 
-/** What a {@link Connection} needs from its client. */
-export interface ConnectionDeps {
+/** What a {@link Connection} needs from its client; `S` is the namespace's server→client map. */
+export interface ConnectionDeps<S extends object> {
   url: string;
   auth: () => HandshakeAuth;
   transports: Transport[];
   timeoutMs: number;
   /** Server events to forward, attached to every socket the connection opens. */
-  handlers: Record<string, (payload: never) => void>;
+  handlers: Partial<S>;
   onState: (change: ConnectionChange) => void;
 }
 
@@ -35,14 +35,14 @@ interface Waiter {
   reject: (err: ParleyError) => void;
 }
 
-/** One client's socket, its lifecycle and its state events. */
-export class Connection {
-  private socket: Socket | null = null;
+/** One client's socket, its lifecycle and its state events, typed by the namespace's maps (`S` server→client, `C` client→server). */
+export class Connection<S extends object, C extends object> {
+  private socket: NamespaceSocket<S, C> | null = null;
   private detach: (() => void) | null = null;
   private readonly waiters = new Set<Waiter>();
   /** Whether the application asked to be connected (set by `connect`, cleared by `close`). */
   private wanted = false;
-  constructor(private readonly deps: ConnectionDeps) {}
+  constructor(private readonly deps: ConnectionDeps<S>) {}
 
   /** Current state of the connection. */
   get state(): ConnectionState {
@@ -82,14 +82,14 @@ export class Connection {
   }
 
   /** Sends an acknowledged event once connected (connecting first if needed). */
-  async call<T extends object>(event: string, payload: unknown): Promise<T> {
+  async call<E extends AckEventName<C>>(event: E, payload: EventPayload<C, E>): Promise<AckData<C, E>> {
     await this.connect();
-    return call<T>(this.socket!, this.deps.timeoutMs, event, payload);
+    return call<C, E>(this.socket!, this.deps.timeoutMs, event, payload);
   }
 
   /** Sends an acknowledged event only if connected right now (returns null otherwise). */
-  callIfConnected<T extends object>(event: string, payload: unknown): Promise<T> | null {
-    return this.socket?.connected ? call<T>(this.socket, this.deps.timeoutMs, event, payload) : null;
+  callIfConnected<E extends AckEventName<C>>(event: E, payload: EventPayload<C, E>): Promise<AckData<C, E>> | null {
+    return this.socket?.connected ? call<C, E>(this.socket, this.deps.timeoutMs, event, payload) : null;
   }
 
   /**
@@ -120,8 +120,8 @@ export class Connection {
     this.socket = null;
   }
 
-  private open(): Socket {
-    const socket = openSocket(this.deps.url, this.deps.auth(), this.deps.transports, this.deps.timeoutMs);
+  private open(): NamespaceSocket<S, C> {
+    const socket = openSocket<S, C>(this.deps.url, this.deps.auth(), this.deps.transports, this.deps.timeoutMs);
     const own: Record<string, (...args: never[]) => void> = {
       ...this.deps.handlers,
       connect: () => {
@@ -134,9 +134,11 @@ export class Connection {
         if (!socket.active) this.deps.onState({ state: 'disconnected', recovered: false });
       },
     };
-    for (const [event, fn] of Object.entries(own)) socket.on(event, fn as (...args: unknown[]) => void);
+    // The handlers were typed against `S` above; registering them walks the map by name.
+    const raw = socket as unknown as Socket;
+    for (const [event, fn] of Object.entries(own)) raw.on(event, fn as (...args: unknown[]) => void);
     this.detach = () => {
-      for (const [event, fn] of Object.entries(own)) socket.off(event, fn as (...args: unknown[]) => void);
+      for (const [event, fn] of Object.entries(own)) raw.off(event, fn as (...args: unknown[]) => void);
     };
     this.socket = socket;
     return socket;

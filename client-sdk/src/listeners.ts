@@ -33,14 +33,4 @@ export class Listeners<Events extends { [K in keyof Events]: (payload: never) =>
       }
     }
   }
-
-  /** Whether anyone listens to `event`. */
-  has(event: keyof Events): boolean {
-    return (this.sets.get(event)?.size ?? 0) > 0;
-  }
-
-  /** Drops every subscription. */
-  clear(): void {
-    this.sets.clear();
-  }
 }

@@ -105,6 +105,20 @@ export type Ack<T extends object = object> = Ok<T> | Fail;
 /** Callback of an acknowledged client event. */
 export type AckFn<T extends object = object> = (ack: Ack<T>) => void;
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- `any` in the positions below only matches function shapes. */
+/** Names of the acknowledged events of an event map (listener `(payload, ack) => void`). */
+export type AckEventName<M> = {
+  [E in keyof M]: M[E] extends (payload: any, ack: AckFn<any>) => void ? E : never;
+}[keyof M] &
+  string;
+
+/** Payload of event `E` of map `M`. */
+export type EventPayload<M, E extends keyof M> = M[E] extends (payload: infer P, ...rest: any[]) => void ? P : never;
+
+/** Fields of a successful ack of event `E` of map `M` (besides `ok: true`). */
+export type AckData<M, E extends keyof M> = M[E] extends (payload: any, ack: AckFn<infer T>) => void ? T : never;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
 /** Handshake `auth` of both namespaces. */
 export interface HandshakeAuth {
   siteId: string;

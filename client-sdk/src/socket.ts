@@ -6,7 +6,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { errorFromBody, UnavailableError, type ParleyError } from './errors';
-import type { Ack, ErrorBody } from './protocol';
+import type { Ack, AckData, AckEventName, ErrorBody, EventPayload, HandshakeAuth } from './protocol';
 
 /** Transports a client may use, in order of preference. */
 export type Transport = 'websocket' | 'polling';
@@ -24,13 +24,20 @@ export class DisconnectedError extends UnavailableError {
   }
 }
 
-/** Opens a new, not yet connected socket with its own manager (clients never share a connection). */
-export function openSocket(
+/** An event map as socket.io-client's generics want it (string keys, function values). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- only constrains the shape.
+type EventsOf<M> = { [E in keyof M]: M[E] extends (...args: any[]) => void ? M[E] : never };
+
+/** A socket.io-client socket of one namespace: `S` server→client, `C` client→server. */
+export type NamespaceSocket<S extends object, C extends object> = Socket<EventsOf<S>, EventsOf<C>>;
+
+/** Opens a new, not yet connected socket with its own manager (clients never share a connection), typed by its namespace's maps. */
+export function openSocket<S extends object, C extends object>(
   url: string,
-  auth: { siteId: string; token?: string },
+  auth: HandshakeAuth,
   transports: Transport[],
   timeoutMs: number,
-): Socket {
+): NamespaceSocket<S, C> {
   return io(url, {
     auth,
     transports,
@@ -73,13 +80,22 @@ export function waitConnected(socket: Socket): Promise<void> {
 }
 
 /**
- * Emits an acknowledged event and returns the ack's fields; a failed ack
- * becomes the matching error class, a dropped connection a {@link DisconnectedError}.
+ * Emits an acknowledged event of the client→server map `C` and returns the
+ * ack's fields; a failed ack becomes the matching error class, a dropped
+ * connection a {@link DisconnectedError}.
  */
-export async function call<T extends object>(socket: Socket, timeoutMs: number, event: string, payload: unknown): Promise<T> {
+export async function call<C extends object, E extends AckEventName<C>>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any server→client map
+  socket: NamespaceSocket<any, C>,
+  timeoutMs: number,
+  event: E,
+  payload: EventPayload<C, E>,
+): Promise<AckData<C, E>> {
+  type T = AckData<C, E>;
   let ack: Ack<T>;
   try {
-    ack = (await socket.timeout(timeoutMs).emitWithAck(event, payload)) as Ack<T>;
+    // The untyped view: the event map already checked the name and payload above.
+    ack = (await (socket as unknown as Socket).timeout(timeoutMs).emitWithAck(event, payload)) as Ack<T>;
   } catch (err) {
     if (err instanceof Error && /disconnected/.test(err.message)) throw new DisconnectedError();
     throw new UnavailableError('unavailable', `no answer to ${event} within ${timeoutMs} ms`, { cause: err });

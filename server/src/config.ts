@@ -15,11 +15,28 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   dataDir: string;
   storePort: number;
-  storeBackend: 'sqlite' | 'postgresql';
   storePostgresUrl: string | null;
   secretsKey: string | null;
   nodeId: string | null;
+  /** Redis Sentinel set (`REDIS_SENTINELS`); when set, Redis is found through it instead of REDIS_URL's host. */
+  redisSentinels: { host: string; port: number }[] | null;
+  /** Name of the monitored master (`REDIS_SENTINEL_NAME`, default `mymaster`). */
+  redisSentinelName: string;
+  /** A reader connection's unsent backlog limits; past either the node cuts it off (slow reader). */
+  readerBacklog: { maxBytes: number; maxFrames: number };
+  /** Test-only: a node SIGKILLs itself between storing and announcing a comment whose body contains this. */
+  testCrashMarker: string | null;
 }
+
+const hostPort = z
+  .string()
+  .trim()
+  .regex(/^[^\s:,]+:\d{1,5}$/, 'must be host:port')
+  .transform((v) => {
+    const at = v.lastIndexOf(':');
+    return { host: v.slice(0, at), port: Number(v.slice(at + 1)) };
+  })
+  .refine((v) => v.port > 0 && v.port <= 65535, 'port must be 1..65535');
 
 const portSchema = z.coerce.number().int().min(0).max(65535);
 
@@ -41,10 +58,44 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().min(1).default('./data'),
   STORE_PORT: portSchema.default(0),
-  STORE_BACKEND: z.enum(['sqlite', 'postgresql']).default('sqlite'),
-  STORE_POSTGRESQL_URL: z.string().optional(),
+  STORE_BACKEND: z
+    .enum(['postgresql'], {
+      message: 'the SQLite backend was retired (it scans every collection on every query); unset STORE_BACKEND',
+    })
+    .optional(),
+  STORE_POSTGRESQL_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
   SECRETS_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   NODE_ID: z.string().min(1).max(64).optional(),
+  REDIS_SENTINELS: z
+    .string()
+    .transform((v, ctx) => {
+      const out: { host: string; port: number }[] = [];
+      for (const part of v.split(',')) {
+        const parsed = hostPort.safeParse(part);
+        if (!parsed.success) {
+          ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of host:port' });
+          return z.NEVER;
+        }
+        out.push(parsed.data);
+      }
+      return out;
+    })
+    .optional(),
+  REDIS_SENTINEL_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1..64 letters, digits, dot, dash or underscore')
+    .default('mymaster'),
+  READER_BACKLOG_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(16 * 1024)
+    .max(256 * 1024 * 1024)
+    .default(512 * 1024),
+  READER_BACKLOG_MAX_FRAMES: z.coerce.number().int().min(10).max(1_000_000).default(1000),
+  PARLEY_TEST_CRASH_AFTER_STORE: z.string().min(1).optional(),
 });
 
 /** A configuration problem, reported as one line before the process exits. */
@@ -91,9 +142,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     dataDir: path.resolve(e.DATA_DIR),
     storePort: e.STORE_PORT,
-    storeBackend: e.STORE_BACKEND,
     storePostgresUrl: e.STORE_POSTGRESQL_URL ?? null,
     secretsKey: e.SECRETS_KEY ?? null,
     nodeId: e.NODE_ID ?? null,
+    redisSentinels: e.REDIS_SENTINELS ?? null,
+    redisSentinelName: e.REDIS_SENTINEL_NAME,
+    readerBacklog: { maxBytes: e.READER_BACKLOG_MAX_BYTES, maxFrames: e.READER_BACKLOG_MAX_FRAMES },
+    testCrashMarker: e.PARLEY_TEST_CRASH_AFTER_STORE ?? null,
   };
 }

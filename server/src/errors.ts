@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../../client-sdk/src/protocol';
+import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '@parley/protocol';
 
 /** The one error class the server throws on purpose; anything else is `internal`. */
 export class AppError extends Error {

@@ -1,34 +1,51 @@
-import type { Connection } from 'mongoose';
-import { createApp, type App } from './app';
+import { createApp, type App, type AppDeps } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
-import { EmbeddedStoreError, startEmbeddedStore, type EmbeddedStore } from './infra/embedded-store';
-import { connectMongo } from './infra/mongo';
+import { EmbeddedStoreError } from './infra/embedded-store';
+import { openStore } from './infra/open-store';
 import { resolveRedis } from './infra/redis';
 import { resolveSecretsKey } from './infra/secrets-key';
 import { createLogger, type Logger } from './logger';
 import { DEMO_SITE_ID, ensureDemoSite } from './modules/demo/demo-site';
 
-async function openStore(config: Config, logger: Logger): Promise<{ conn: Connection; store: EmbeddedStore | null }> {
-  if (config.mongodbUri) {
-    logger.info('connecting to MongoDB at MONGODB_URI');
+/** The server's database: patient at start with an external one, and it stops if its own embedded store dies. */
+function openServerStore(config: Config, logger: Logger) {
+  if (config.mongodbUri) logger.info('connecting to MongoDB at MONGODB_URI');
+  return openStore({
+    config,
+    port: config.storePort,
+    progress: (line) => console.log(line),
     // Patient at start (the database may come up after us), fast afterwards: an
     // operation waits at most 3 s for the database, so outages answer 503 within 5 s.
-    return { conn: await connectMongo({ uri: config.mongodbUri, startupTimeoutMs: 30_000 }), store: null };
-  }
-  const store = await startEmbeddedStore({
-    dataDir: config.dataDir,
-    port: config.storePort,
-    postgresUrl: config.storeBackend === 'postgresql' ? config.storePostgresUrl : null,
-    progress: (line) => console.log(line),
+    external: { startupTimeoutMs: 30_000 },
     // Our own child store died: exit so the supervisor restarts both together. (An external
     // MONGODB_URI database is left to its operator: there we stay up, answer 503 and reconnect.)
     onExit: (code, signal) => {
       logger.fatal({ code, signal }, 'the embedded store exited unexpectedly; stopping');
       process.exit(1);
     },
+    onOpened: ({ external, attached, uri, storePid }) => {
+      if (external) return;
+      const postgres = config.storePostgresUrl ? 'STORE_POSTGRESQL_URL' : 'embedded';
+      logger.info(
+        { uri, dataDir: config.dataDir, postgres },
+        attached
+          ? `connected to the embedded store already running for DATA_DIR (process ${storePid}); it stays up when this node stops`
+          : 'embedded MongoDB-compatible store (FerretDB on PostgreSQL) started',
+      );
+    },
   });
-  logger.info({ uri: store.uri, dataDir: config.dataDir }, 'embedded MongoDB-compatible store (FerretDB) started');
-  return { conn: await connectMongo({ uri: `${store.uri}parley` }), store };
+}
+
+/** The fault tests' crash point: die between a comment's store write and its announcement. */
+function testHooks(config: Config, logger: Logger): AppDeps['hooks'] {
+  const marker = config.testCrashMarker;
+  if (!marker) return undefined;
+  logger.warn({ marker }, 'PARLEY_TEST_CRASH_AFTER_STORE is set: this node kills itself on a matching post (tests only)');
+  return {
+    beforeAnnounce: (comment) => {
+      if (comment.body.includes(marker)) process.kill(process.pid, 'SIGKILL');
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -44,8 +61,12 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const started = Date.now();
-  const { conn, store } = await openStore(config, logger);
-  const redis = await resolveRedis(config.redisUrl, logger);
+  const { conn, store, storePostgresUrl } = await openServerStore(config, logger);
+  const redis = await resolveRedis(
+    config.redisUrl,
+    logger,
+    config.redisSentinels ? { sentinels: config.redisSentinels, name: config.redisSentinelName } : null,
+  );
   if (redis.source === 'memory') {
     logger.warn(
       'NO REDIS: running on the in-process fallback — rate limits and live events are SINGLE-NODE ONLY. Set REDIS_URL or start redis-server to scale out.',
@@ -60,6 +81,9 @@ async function main(): Promise<void> {
     redis: redis.client,
     secretsKey,
     nodeId: config.nodeId ?? undefined,
+    storePostgresUrl,
+    readerBacklog: config.readerBacklog,
+    hooks: testHooks(config, logger),
   });
   if (config.dev) await ensureDemoSite(app.services.sites, logger);
 

@@ -42,9 +42,20 @@ export function createMetrics() {
       labelNames: ['status'] as const,
       registers: [registry],
     }),
+    slowReadersCut: new Counter({
+      name: 'parley_slow_readers_cut_total',
+      help: 'Reader connections cut off because their unsent backlog passed READER_BACKLOG_MAX_BYTES/FRAMES',
+      registers: [registry],
+    }),
     broadcasts: new Counter({
       name: 'parley_broadcasts_total',
       help: 'Live events emitted to rooms, by event',
+      labelNames: ['event'] as const,
+      registers: [registry],
+    }),
+    domainEventFailures: new Counter({
+      name: 'parley_domain_event_subscriber_failures_total',
+      help: 'Domain event subscribers that threw (the write that published the event still succeeded), by event',
       labelNames: ['event'] as const,
       registers: [registry],
     }),

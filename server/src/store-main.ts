@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   const store = await startEmbeddedStore({
     dataDir: config.dataDir,
     port: config.storePort || 27017,
-    postgresUrl: config.storeBackend === 'postgresql' ? config.storePostgresUrl : null,
+    postgresUrl: config.storePostgresUrl,
     progress: (line) => console.log(line),
     onExit: (code) => {
       console.error(`parley-store exited (code ${code})`);
@@ -15,7 +15,15 @@ async function main(): Promise<void> {
     },
   });
   console.log(
-    `Embedded store running (data in ${config.dataDir}/store). Give each node:\n\n  MONGODB_URI=${store.uri}parley\n\ne.g. MONGODB_URI=${store.uri}parley PORT=3001 npm start\nCtrl-C stops it.`,
+    [
+      `Embedded store running (FerretDB on PostgreSQL, data in ${config.dataDir}). Give each node both:`,
+      '',
+      `  MONGODB_URI=${store.uri}parley STORE_POSTGRESQL_URL=${store.postgres.url}`,
+      '',
+      '(the second lets each node add the indexes FerretDB cannot make), e.g.',
+      `  MONGODB_URI=${store.uri}parley STORE_POSTGRESQL_URL=${store.postgres.url} PORT=3001 npm start`,
+      'Ctrl-C stops it.',
+    ].join('\n'),
   );
   const stop = () => void store.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);

@@ -1,4 +1,4 @@
-import type { Comment } from '../../client-sdk/src/protocol';
+import type { Comment } from '@parley/protocol';
 import { closeSockets, connectSocket, emitAck, until, type ReaderClient } from '../helpers/harness';
 import { startPrivateRedis, type PrivateRedis } from '../setup/redis-server';
 import { startBalancer, type Balancer } from './helpers/balancer';
@@ -56,7 +56,7 @@ describe('fault: a node dies or is stopped while posts are in flight (three node
       r.connects++;
       if (!socket.recovered) void emitAck(socket, 'page:join', { pageId }).catch(() => undefined);
     });
-    expect((await emitAck<{ ok: boolean }>(socket, 'page:join', { pageId })).ok).toBe(true);
+    expect((await emitAck(socket, 'page:join', { pageId })).ok).toBe(true);
     return r;
   }
 

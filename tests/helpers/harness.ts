@@ -6,11 +6,15 @@ import type { Connection } from 'mongoose';
 import { io as ioClient, type Socket as ClientSocket } from 'socket.io-client';
 import request from 'supertest';
 import type {
+  AckData,
+  AckEventName,
   AdminClientToServerEvents,
   AdminServerToClientEvents,
   ClientToServerEvents,
+  ErrorBody,
+  EventPayload,
   ServerToClientEvents,
-} from '../../client-sdk/src/protocol';
+} from '@parley/protocol';
 import { createApp, type App } from '../../server/src/app';
 import { connectMongo } from '../../server/src/infra/mongo';
 import { REDIS_OPTIONS } from '../../server/src/infra/redis';
@@ -76,6 +80,8 @@ export async function startNode(opts: NodeOptions = {}): Promise<TestNode> {
     redis,
     secretsKey: SECRETS_KEY,
     redisPrefix,
+    // The store users get: with the JSONB indexes Parley adds to the embedded store (unset on real MongoDB).
+    storePostgresUrl: opts.mongoUri ? null : (process.env.TEST_STORE_POSTGRES_URL ?? null),
   });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;
@@ -185,32 +191,58 @@ export function closeSockets(): void {
   openSockets.clear();
 }
 
+/** Any event map, as socket.io-client's generics constrain them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the shape socket.io-client itself uses
+type EventsMap = Record<string, any>;
+/** A client socket whose server→client map is `S` (and any client→server map). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the other map does not matter here.
+type Listening<S extends object> = ClientSocket<S & EventsMap, any>;
+/** The events every client socket has besides its namespace's. */
+interface ReservedEvents {
+  connect: () => void;
+  disconnect: (reason: string) => void;
+  connect_error: (err: Error) => void;
+}
+/** Events a test can wait for on a socket listening to `S`. */
+type Heard<S extends object> = S & ReservedEvents;
+/** A client socket whose client→server map is `C`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the other map does not matter here.
+type Emitting<C extends object> = ClientSocket<any, C & EventsMap>;
+/** The untyped view the helpers register and emit through, once the maps have checked name and payload. */
+const raw = (socket: ClientSocket<never, never>) => socket as unknown as ClientSocket;
+
 /** Resolves with the next payload of an event that matches, or rejects after a timeout. */
-export function nextEvent<T = unknown>(
-  socket: ClientSocket,
-  event: string,
-  match: (payload: T) => boolean = () => true,
+export function nextEvent<S extends object, E extends keyof Heard<S> & string>(
+  socket: Listening<S>,
+  event: E,
+  match: (payload: EventPayload<Heard<S>, E>) => boolean = () => true,
   timeoutMs = 5000,
-): Promise<T> {
+): Promise<EventPayload<Heard<S>, E>> {
+  const s = raw(socket);
+  const name: string = event;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      socket.off(event, handler);
+      s.off(name, handler);
       reject(new Error(`timed out waiting for ${event}`));
     }, timeoutMs);
-    const handler = (payload: T) => {
+    const handler = (payload: EventPayload<Heard<S>, E>) => {
       if (!match(payload)) return;
       clearTimeout(timer);
-      socket.off(event, handler);
+      s.off(name, handler);
       resolve(payload);
     };
-    socket.on(event, handler);
+    s.on(name, handler);
   });
 }
 
 /** Records every payload of an event, for "exactly once" and "never" assertions. */
-export function record<T = unknown>(socket: ClientSocket, event: string): T[] {
-  const seen: T[] = [];
-  socket.on(event, (payload: T) => seen.push(payload));
+export function record<S extends object, E extends keyof Heard<S> & string>(
+  socket: Listening<S>,
+  event: E,
+): EventPayload<Heard<S>, E>[] {
+  const seen: EventPayload<Heard<S>, E>[] = [];
+  const name: string = event;
+  raw(socket).on(name, (payload: EventPayload<Heard<S>, E>) => seen.push(payload));
   return seen;
 }
 
@@ -223,14 +255,27 @@ export async function until(condition: () => boolean | Promise<boolean>, timeout
   }
 }
 
-/** Emits with an ack and resolves with the ack. */
-export function emitAck<T = Record<string, unknown>>(
-  socket: ClientSocket,
-  event: string,
-  payload: unknown,
+/**
+ * An ack as tests read it: they assert `ok` themselves, then read the success
+ * fields of the event (typed by the protocol) or the error.
+ */
+export type TestAck<T extends object = object> = { ok: boolean; error: ErrorBody } & T;
+
+/** Emits an acknowledged event (name and payload checked against the socket's map) and resolves with the ack. */
+export function emitAck<C extends object, E extends AckEventName<C>>(
+  socket: Emitting<C>,
+  event: E,
+  payload: EventPayload<C, E>,
   timeoutMs = 5000,
-): Promise<T> {
-  return socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<T>;
+): Promise<TestAck<AckData<C, E>>> {
+  return raw(socket).timeout(timeoutMs).emitWithAck(event, payload) as Promise<TestAck<AckData<C, E>>>;
+}
+
+/** Reads one sample of a Prometheus metric from the node's /metrics (0 when absent). */
+export async function metric(node: TestNode, line: string): Promise<number> {
+  const res = await request(node.url).get('/metrics').expect(200);
+  const found = res.text.split('\n').find((l) => l.startsWith(line));
+  return found ? Number(found.slice(line.length).trim()) : 0;
 }
 
 /** Posts a comment over REST and returns the response. */

@@ -2,9 +2,10 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startEmbeddedStore, type EmbeddedStore } from '../../server/src/infra/embedded-store';
+import { freePort, startEmbeddedStore, type EmbeddedStore } from '../../server/src/infra/embedded-store';
 import { REPO_ROOT } from '../../server/src/paths';
 import { SECRETS_KEY, postComment, signToken, startNode } from '../helpers/harness';
+import { spawnServer, waitReady } from '../helpers/processes';
 
 interface Run {
   code: number;
@@ -168,6 +169,28 @@ describe('the parley CLI', () => {
       const listed = await parley(['site', 'list'], { DATA_DIR: dataDir });
       expect(listed.stdout).toMatch(/^local\s+Local/m);
     } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('when a server already runs on DATA_DIR, then the CLI works through its store (one PostgreSQL per data directory) and leaves it running', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-cli-live-'));
+    const port = await freePort();
+    const server = spawnServer({ PORT: String(port), DATA_DIR: dataDir, REDIS_URL: process.env.TEST_REDIS_URL! });
+    try {
+      await waitReady(`http://127.0.0.1:${port}/readyz`, 40_000);
+      const created = await parley(['site', 'create', '--id', 'alongside', '--name', 'Alongside'], { DATA_DIR: dataDir });
+      expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+      const listed = await parley(['site', 'list'], { DATA_DIR: dataDir });
+      expect(listed.stdout).toMatch(/^alongside\s+Alongside/m);
+      expect(listed.stdout).toMatch(/^demo\s/m);
+      // The server's store is still the one answering, and the server saw the CLI's write.
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/sites/alongside/settings`);
+      expect(res.status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });

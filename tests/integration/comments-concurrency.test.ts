@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { Comment, SortOrder } from '../../client-sdk/src/protocol';
+import type { Comment, SortOrder } from '@parley/protocol';
 import {
   closeSockets,
   createSite,

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import request from 'supertest';
-import type { Comment } from '../../client-sdk/src/protocol';
+import type { Comment } from '@parley/protocol';
 import {
   closeSockets,
   createSite,
@@ -44,7 +44,7 @@ describe('comments: edit and delete over REST', () => {
     const c = (await postComment(node, site, 'p', token, 'first draft')).body.comment as Comment;
     const socket = await readerSocket(node, { siteId: site.siteId });
     await emitAck(socket, 'page:join', { pageId: 'p' });
-    const updated = nextEvent<{ comment: Comment }>(socket, 'comment:updated');
+    const updated = nextEvent(socket, 'comment:updated');
     const res = await edit(c.id, token, { body: 'final **text**', status: 'visible', authorId: 'someone' });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import {
   adminSocket,
@@ -6,6 +5,7 @@ import {
   createSite,
   emitAck,
   listComments,
+  metric,
   nextEvent,
   readerSocket,
   signToken,
@@ -45,13 +45,6 @@ const BAD_POST_PAYLOADS: unknown[] = [
 function emitRaw(socket: ClientSocket, event: string, payload: unknown): Promise<unknown> {
   const s = socket.timeout(3000);
   return payload === undefined ? s.emitWithAck(event) : s.emitWithAck(event, payload);
-}
-
-/** Reads one sample of a Prometheus metric from /metrics. */
-async function metric(node: TestNode, line: string): Promise<number> {
-  const res = await request(node.url).get('/metrics').expect(200);
-  const found = res.text.split('\n').find((l) => l.startsWith(line));
-  return found ? Number(found.slice(line.length).trim()) : 0;
 }
 
 describe('reader socket protocol and hygiene', () => {
@@ -127,7 +120,7 @@ describe('reader socket protocol and hygiene', () => {
   test('when a message exceeds 32 KiB, then that connection is dropped and the server keeps serving others', async () => {
     const bystander = await readerSocket(node, { siteId: site.siteId });
     const socket = await readerSocket(node, { siteId: site.siteId, token: signToken(site) });
-    const dropped = nextEvent<string>(socket, 'disconnect');
+    const dropped = nextEvent(socket, 'disconnect');
     socket.emit('comment:post', { pageId: 'big', body: 'x'.repeat(40 * 1024) }, () => undefined);
     expect(await dropped).toMatch(/transport (close|error)/);
     expect(bystander.connected).toBe(true);

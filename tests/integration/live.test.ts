@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { Comment } from '../../client-sdk/src/protocol';
+import type { EventPayload, ServerToClientEvents } from '@parley/protocol';
 import {
   adminSocket,
   closeSockets,
@@ -17,9 +17,6 @@ import {
   type TestNode,
   type TestSite,
 } from '../helpers/harness';
-
-type Created = { comment: Comment };
-type Deleted = { id: string; pageId: string };
 
 /** Generous limits: these tests post many comments from one user and one IP. */
 const LIMITS = { postsPerMinutePerUser: 1000, postsPerMinutePerIp: 1000 };
@@ -61,20 +58,20 @@ describe('live delivery to the readers of a page (one node)', () => {
    */
   async function settle(): Promise<void> {
     const marks = [P, Q].map((pageId) => ({ pageId, body: `marker ${uniqueId()}` }));
-    const waits = [p1, p2].map((s) => nextEvent<Created>(s, 'comment:created', (e) => e.comment.body === marks[0]!.body));
-    waits.push(nextEvent<Created>(q, 'comment:created', (e) => e.comment.body === marks[1]!.body));
+    const waits = [p1, p2].map((s) => nextEvent(s, 'comment:created', (e) => e.comment.body === marks[0]!.body));
+    waits.push(nextEvent(q, 'comment:created', (e) => e.comment.body === marks[1]!.body));
     for (const m of marks) expect((await postComment(node, site, m.pageId, author, m.body)).status).toBe(201);
     await Promise.all(waits);
   }
 
   /** Counts events about one comment id per socket. */
-  function watch<T>(event: string, id: (payload: T) => string) {
-    const logs = [p1, p2, q].map((s) => record<T>(s, event));
+  function watch<E extends keyof ServerToClientEvents>(event: E, id: (payload: EventPayload<ServerToClientEvents, E>) => string) {
+    const logs = [p1, p2, q].map((s) => record(s, event));
     return (commentId: string) => logs.map((log) => log.filter((p) => id(p) === commentId).length);
   }
 
   test('when a comment is posted over REST, then both readers of its page get it exactly once and the other page never', async () => {
-    const seen = watch<Created>('comment:created', (e) => e.comment.id);
+    const seen = watch('comment:created', (e) => e.comment.id);
     const res = await postComment(node, site, P, author, 'hello over REST');
     expect(res.status).toBe(201);
     await settle();
@@ -82,9 +79,9 @@ describe('live delivery to the readers of a page (one node)', () => {
   });
 
   test('when a comment is posted over the socket, then the ack carries it and both page readers get it once, the other page never', async () => {
-    const seen = watch<Created>('comment:created', (e) => e.comment.id);
+    const seen = watch('comment:created', (e) => e.comment.id);
     const writer = await readerSocket(node, { siteId: site.siteId, token: author });
-    const ack = await emitAck<{ ok: boolean; comment: Comment }>(writer, 'comment:post', {
+    const ack = await emitAck(writer, 'comment:post', {
       pageId: P,
       body: 'hello over the socket',
     });
@@ -95,7 +92,7 @@ describe('live delivery to the readers of a page (one node)', () => {
   });
 
   test('when the broadcast carries a comment, then it has no viewer field (same bytes for every reader)', async () => {
-    const got = nextEvent<Created>(p1, 'comment:created', (e) => e.comment.body === 'no viewer');
+    const got = nextEvent(p1, 'comment:created', (e) => e.comment.body === 'no viewer');
     await postComment(node, site, P, author, 'no viewer');
     const { comment } = await got;
     expect(comment.viewer).toBeUndefined();
@@ -104,8 +101,8 @@ describe('live delivery to the readers of a page (one node)', () => {
 
   test('when a comment is edited, then page readers get comment:updated once with the new body, the other page never', async () => {
     const { body } = await postComment(node, site, P, author, 'before edit');
-    const seen = watch<Created>('comment:updated', (e) => e.comment.id);
-    const got = nextEvent<Created>(p1, 'comment:updated', (e) => e.comment.id === body.comment.id);
+    const seen = watch('comment:updated', (e) => e.comment.id);
+    const got = nextEvent(p1, 'comment:updated', (e) => e.comment.id === body.comment.id);
     const res = await request(node.url)
       .patch(`/api/v1/comments/${body.comment.id}`)
       .set('Authorization', `Bearer ${author}`)
@@ -118,8 +115,8 @@ describe('live delivery to the readers of a page (one node)', () => {
 
   test('when a reader reacts, then page readers get comment:updated once with the new count, the other page never', async () => {
     const { body } = await postComment(node, site, P, author, 'react to me');
-    const seen = watch<Created>('comment:updated', (e) => e.comment.id);
-    const got = nextEvent<Created>(p2, 'comment:updated', (e) => e.comment.id === body.comment.id);
+    const seen = watch('comment:updated', (e) => e.comment.id);
+    const got = nextEvent(p2, 'comment:updated', (e) => e.comment.id === body.comment.id);
     const fan = signToken(site, { sub: 'fan-1' });
     const res = await request(node.url)
       .put(`/api/v1/comments/${body.comment.id}/reactions/like`)
@@ -137,8 +134,8 @@ describe('live delivery to the readers of a page (one node)', () => {
 
   test('when a comment is deleted, then page readers get comment:deleted once, the other page never', async () => {
     const { body } = await postComment(node, site, P, author, 'delete me');
-    const seen = watch<Deleted>('comment:deleted', (e) => e.id);
-    const got = nextEvent<Deleted>(p1, 'comment:deleted', (e) => e.id === body.comment.id);
+    const seen = watch('comment:deleted', (e) => e.id);
+    const got = nextEvent(p1, 'comment:deleted', (e) => e.id === body.comment.id);
     await request(node.url).delete(`/api/v1/comments/${body.comment.id}`).set('Authorization', `Bearer ${author}`).expect(200);
     expect(await got).toEqual({ id: body.comment.id, pageId: P });
     await settle();
@@ -149,7 +146,7 @@ describe('live delivery to the readers of a page (one node)', () => {
     const leaver = await readerSocket(node, { siteId: site.siteId });
     await emitAck(leaver, 'page:join', { pageId: P });
     expect(await emitAck(leaver, 'page:leave', { pageId: P })).toEqual({ ok: true });
-    const log = record<Created>(leaver, 'comment:created');
+    const log = record(leaver, 'comment:created');
     await settle();
     expect(log).toEqual([]);
     leaver.close();
@@ -173,9 +170,9 @@ describe('live delivery of held comments (pre-moderated site)', () => {
     const own = await readerSocket(node, { siteId: site.siteId, token: author }); // a second tab of the author, not on the page
     const mod = await adminSocket(node, { siteId: site.siteId, token: modToken(site) });
     await emitAck(reader, 'page:join', { pageId: 'held' });
-    const readerLog = record<Created>(reader, 'comment:created');
-    const ownGot = nextEvent<Created>(own, 'comment:created');
-    const modGot = nextEvent<Created>(mod, 'mod:comment');
+    const readerLog = record(reader, 'comment:created');
+    const ownGot = nextEvent(own, 'comment:created');
+    const modGot = nextEvent(mod, 'mod:comment');
     const res = await postComment(node, site, 'held', author, 'please hold me');
     expect(res.status).toBe(202);
     expect((await ownGot).comment).toMatchObject({ id: res.body.comment.id, status: 'pending' });
@@ -185,7 +182,7 @@ describe('live delivery of held comments (pre-moderated site)', () => {
       moderation: { reason: 'pre-moderation' },
     });
     // A moderator's own comment is never held, so it proves the room is live after the held one.
-    const marker = nextEvent<Created>(reader, 'comment:created', (e) => e.comment.body === 'moderator marker');
+    const marker = nextEvent(reader, 'comment:created', (e) => e.comment.body === 'moderator marker');
     expect((await postComment(node, site, 'held', modToken(site), 'moderator marker')).status).toBe(201);
     await marker;
     expect(readerLog.map((e) => e.comment.body)).toEqual(['moderator marker']);

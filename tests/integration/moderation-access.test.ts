@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { Comment } from '../../client-sdk/src/protocol';
+import type { Comment } from '@parley/protocol';
 import {
   ADMIN_KEY,
   adminSocket,
@@ -80,7 +80,7 @@ describe('who may moderate, and the audit log', () => {
     expect((await listComments(node, other, pageId, {}, modToken(other))).body.comments).toMatchObject([
       { id, status: 'pending' },
     ]);
-    const mine = await emitAck<{ comments: Comment[] }>(mod, 'queue:list', { status: 'pending' });
+    const mine = await emitAck(mod, 'queue:list', { status: 'pending' });
     expect(mine.comments.map((c) => c.id)).not.toContain(id);
     await emitAck(mod, 'user:ban', { userId: 'shared-user' });
     await emitAck(mod, 'page:lock', { pageId, locked: true });
@@ -94,8 +94,8 @@ describe('who may moderate, and the audit log', () => {
       await adminSocket(node, { siteId: s2.siteId, token: modToken(s2) }),
     ];
     const logs = [m1, m2].map((m) => ({
-      comments: record<{ comment: Comment }>(m, 'mod:comment'),
-      flags: record<{ comment: Comment }>(m, 'mod:flag'),
+      comments: record(m, 'mod:comment'),
+      flags: record(m, 'mod:flag'),
     }));
     const posted = await postComment(node, s1, 'p', signToken(s1), 'for site one');
     await request(node.url)
@@ -130,9 +130,9 @@ describe('who may moderate, and the audit log', () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await postComment(node, s, 'audited', signToken(s), `audited ${i}`)).body.comment.id);
     const started = Date.now();
-    await emitAck(m, 'comment:approve', { commentId: ids[0] });
-    await emitAck(m, 'comment:reject', { commentId: ids[1], reason: 'off topic' });
-    await emitAck(m, 'comment:delete', { commentId: ids[2], reason: 'spam' });
+    await emitAck(m, 'comment:approve', { commentId: ids[0]! });
+    await emitAck(m, 'comment:reject', { commentId: ids[1]!, reason: 'off topic' });
+    await emitAck(m, 'comment:delete', { commentId: ids[2]!, reason: 'spam' });
     await emitAck(m, 'user:ban', { userId: 'bad-user', reason: 'abuse', until: new Date(Date.now() + 3_600_000).toISOString() });
     await emitAck(m, 'user:unban', { userId: 'bad-user' });
     await emitAck(m, 'page:lock', { pageId: 'audited', locked: true });

@@ -44,8 +44,7 @@ describe('rate limits across two nodes sharing Redis', () => {
     const sub = uniqueId('u');
     expect(await postMany(a, site, signToken(site, { sub }), 3)).toEqual([201, 201, 201]);
     const socket = await readerSocket(b, { siteId: site.siteId, token: signToken(site, { sub }) });
-    for (let i = 0; i < 2; i++)
-      expect((await emitAck<{ ok: boolean }>(socket, 'comment:post', { pageId: 'p', body: `on b ${i}` })).ok).toBe(true);
+    for (let i = 0; i < 2; i++) expect((await emitAck(socket, 'comment:post', { pageId: 'p', body: `on b ${i}` })).ok).toBe(true);
     expect((await postComment(b, site, 'p', signToken(site, { sub }), 'sixth on b')).status).toBe(429);
     expect((await postComment(a, site, 'p', signToken(site, { sub }), 'sixth on a')).status).toBe(429);
   });
@@ -108,7 +107,7 @@ describe('rate limits when Redis goes away (private Redis)', () => {
     const onB = await postMany(b, site, token, 6);
     expect(onB).toEqual([201, 201, 201, 201, 201, 429]);
     const ack = await readerSocket(b, { siteId: site.siteId, token }).then((s) =>
-      emitAck<{ ok: boolean; error?: { code: string } }>(s, 'comment:post', { pageId: 'p', body: 'socket while down' }),
+      emitAck(s, 'comment:post', { pageId: 'p', body: 'socket while down' }),
     );
     expect(ack.error?.code).toBe('rate_limited');
 

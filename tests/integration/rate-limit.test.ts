@@ -56,14 +56,10 @@ describe('rate limits on posting (one node, shared Redis)', () => {
     const site = await createSite(node);
     const socket = await readerSocket(node, { siteId: site.siteId, token: signToken(site) });
     for (let i = 0; i < 5; i++) {
-      const ack = await emitAck<{ ok: boolean }>(socket, 'comment:post', { pageId: 'p', body: `socket ${i}` });
+      const ack = await emitAck(socket, 'comment:post', { pageId: 'p', body: `socket ${i}` });
       expect(ack.ok).toBe(true);
     }
-    const ack = await emitAck<{ ok: boolean; error: { code: string; message: string; retryAfterMs: number } }>(
-      socket,
-      'comment:post',
-      { pageId: 'p', body: 'socket 6' },
-    );
+    const ack = await emitAck(socket, 'comment:post', { pageId: 'p', body: 'socket 6' });
     expect(ack).toEqual({
       ok: false,
       error: { code: 'rate_limited', message: expect.any(String), retryAfterMs: expect.any(Number) },
@@ -78,9 +74,9 @@ describe('rate limits on posting (one node, shared Redis)', () => {
     const socket = await readerSocket(node, { siteId: site.siteId, token: signToken(site, { sub }) });
     expect(await postMany(node, site, 'p', token, 3)).toEqual([201, 201, 201]);
     for (let i = 0; i < 2; i++)
-      expect((await emitAck<{ ok: boolean }>(socket, 'comment:post', { pageId: 'p', body: `mixed ${i}` })).ok).toBe(true);
+      expect((await emitAck(socket, 'comment:post', { pageId: 'p', body: `mixed ${i}` })).ok).toBe(true);
     expect((await postComment(node, site, 'p', token, 'sixth over REST')).status).toBe(429);
-    const ack = await emitAck<{ ok: boolean; error?: { code: string } }>(socket, 'comment:post', {
+    const ack = await emitAck(socket, 'comment:post', {
       pageId: 'p',
       body: 'sixth over the socket',
     });

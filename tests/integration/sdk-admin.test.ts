@@ -1,4 +1,4 @@
-import { BannedError, ForbiddenError, LockedError, type ParleyAdminClient, type ParleyClient } from '../../client-sdk/src/index';
+import { BannedError, ForbiddenError, LockedError, type ParleyAdminClient, type ParleyClient } from '@parley/sdk';
 import { createSite, modToken, signToken, startNode, uniqueId, until, type TestNode, type TestSite } from '../helpers/harness';
 import { closeClients, GENEROUS_LIMITS, nextReader, nextSdk, recordSdk, sdkAdmin, sdkClient } from './sdk-helpers';
 

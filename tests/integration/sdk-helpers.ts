@@ -4,8 +4,8 @@
  * helpers work on raw sockets), and server-side handles on a client's socket.
  */
 import type { Socket as ServerSocket } from 'socket.io';
-import { createAdminClient, type AdminClientEvents, type ParleyAdminClient } from '../../client-sdk/src/admin';
-import { createClient, type ClientEvents, type ParleyClient } from '../../client-sdk/src/client';
+import { createAdminClient, type AdminClientEvents, type ParleyAdminClient } from '@parley/sdk/admin';
+import { createClient, type ClientEvents, type ParleyClient } from '@parley/sdk/client';
 import type { TestNode, TestSite } from '../helpers/harness';
 
 /** Limits high enough that a suite's many posts and connections from 127.0.0.1 never hit them. */

@@ -1,5 +1,5 @@
 import type { Socket as ServerSocket } from 'socket.io';
-import type { Comment, ParleyClient } from '../../client-sdk/src/index';
+import type { Comment, ParleyClient } from '@parley/sdk';
 import {
   createSite,
   listComments,

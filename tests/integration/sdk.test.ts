@@ -1,4 +1,4 @@
-import type { Comment } from '../../client-sdk/src/protocol';
+import type { Comment } from '@parley/protocol';
 import {
   ConflictError,
   InvalidTokenError,
@@ -7,7 +7,7 @@ import {
   NotFoundError,
   RateLimitedError,
   type ParleyClient,
-} from '../../client-sdk/src/index';
+} from '@parley/sdk';
 import { createSite, postComment, signToken, startNode, uniqueId, until, type TestNode, type TestSite } from '../helpers/harness';
 import { closeClients, GENEROUS_LIMITS, nextReader, recordSdk, sdkClient } from './sdk-helpers';
 

@@ -195,7 +195,7 @@ describe('admin REST for sites', () => {
     }
     const modSocket = await adminSocket(node, { siteId: site.siteId, token: mod });
     expect((await emitAck(modSocket, 'user:ban', { userId: 'reader', reason: 'test' })).ok).toBe(true);
-    expect((await emitAck(modSocket, 'comment:delete', { commentId: ids[0], reason: 'test' })).ok).toBe(true);
+    expect((await emitAck(modSocket, 'comment:delete', { commentId: ids[0]!, reason: 'test' })).ok).toBe(true);
     const collections = ['pages', 'comments', 'reactions', 'flags', 'bans', 'audit_log'];
     const count = (siteId: string) =>
       Promise.all(collections.map((c) => node.mongo.db!.collection(c).countDocuments({ siteId })));

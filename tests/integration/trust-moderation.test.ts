@@ -21,7 +21,6 @@ import {
 } from '../helpers/harness';
 
 const LIMITS = { postsPerMinutePerUser: 1000, postsPerMinutePerIp: 1000 };
-type QueueAck = { ok: true; comments: Comment[] };
 
 async function guest(node: TestNode, site: TestSite, name = 'Gus'): Promise<string> {
   const res = await request(node.url).post(`/api/v1/sites/${site.siteId}/guest-token`).send({ name });
@@ -52,7 +51,7 @@ describe('link holds and the honeypot', () => {
     });
     expect(res.status).toBe(202);
     expect(res.body.comment.status).toBe('pending');
-    const queue = await emitAck<QueueAck>(mod, 'queue:list', { status: 'pending' });
+    const queue = await emitAck(mod, 'queue:list', { status: 'pending' });
     const held = queue.comments.find((c) => c.id === res.body.comment.id);
     expect(held?.moderation?.reason).toMatch(/3 links .*more than 2/);
     expect(await counts(node, site, pageId)).toBe(0);
@@ -101,7 +100,7 @@ describe('link holds and the honeypot', () => {
     expect(own.body.comments).toEqual([]);
     const asMod = await listComments(node, site, pageId, {}, modToken(site));
     expect(asMod.body.comments).toEqual([]);
-    const queue = await emitAck<QueueAck>(mod, 'queue:list', { status: 'pending', limit: 100 });
+    const queue = await emitAck(mod, 'queue:list', { status: 'pending', limit: 100 });
     expect(queue.comments.map((c) => c.id)).not.toContain(res.body.comment.id);
     const stored = await node.mongo.collection('comments').countDocuments({ siteId: site.siteId, pageId });
     expect(stored).toBe(0);
@@ -135,15 +134,15 @@ describe('shadow bans', () => {
     const anon = await readerSocket(node, { siteId: site.siteId });
     const own = await readerSocket(node, { siteId: site.siteId, token: shady });
     for (const s of [anon, own]) await emitAck(s, 'page:join', { pageId });
-    const anonSeen = record<{ comment: Comment }>(anon, 'comment:created');
-    const modSeen = nextEvent<{ comment: Comment }>(mod, 'mod:comment', ({ comment }) => comment.body === 'hidden words');
-    const ownSeen = nextEvent<{ comment: Comment }>(own, 'comment:created', ({ comment }) => comment.body === 'hidden words');
+    const anonSeen = record(anon, 'comment:created');
+    const modSeen = nextEvent(mod, 'mod:comment', ({ comment }) => comment.body === 'hidden words');
+    const ownSeen = nextEvent(own, 'comment:created', ({ comment }) => comment.body === 'hidden words');
 
     const posted = await postComment(node, site, pageId, shady, 'hidden words');
     expect(posted.status).toBe(201);
     expect(posted.body.comment).toMatchObject({ status: 'visible', body: 'hidden words' });
     expect(posted.body.comment.moderation).toBeUndefined();
-    const viaSocket = await emitAck<{ ok: true; comment: Comment }>(own, 'comment:post', { pageId, body: 'socket words' });
+    const viaSocket = await emitAck(own, 'comment:post', { pageId, body: 'socket words' });
     expect(viaSocket).toMatchObject({ ok: true, comment: { status: 'visible' } });
     expect((await ownSeen).comment.id).toBe(posted.body.comment.id);
     expect((await modSeen).comment.moderation?.shadow).toBe(true);
@@ -161,7 +160,7 @@ describe('shadow bans', () => {
       expect(seen.body.total).toBe(0);
     }
     expect(await counts(node, site, pageId)).toBe(0);
-    const join = await emitAck<{ ok: true; total: number }>(anon, 'page:join', { pageId });
+    const join = await emitAck(anon, 'page:join', { pageId });
     expect(join.total).toBe(0);
 
     // Moderators see them, marked.
@@ -170,7 +169,7 @@ describe('shadow bans', () => {
     expect(asMod.body.comments.every((c: Comment) => c.moderation?.shadow === true)).toBe(true);
 
     // A visible comment afterwards reaches the anonymous reader; the shadow ones never did.
-    const marker = nextEvent<{ comment: Comment }>(anon, 'comment:created', ({ comment }) => comment.body === 'plain words');
+    const marker = nextEvent(anon, 'comment:created', ({ comment }) => comment.body === 'plain words');
     await postComment(node, site, pageId, other, 'plain words');
     await marker;
     expect(anonSeen.map((e) => e.comment.body)).toEqual(['plain words']);
@@ -200,7 +199,7 @@ describe('shadow bans', () => {
 
     // Unban ends it: the next comment is public.
     expect(await emitAck(mod, 'user:unban', { userId })).toEqual({ ok: true });
-    const after = nextEvent<{ comment: Comment }>(anon, 'comment:created', ({ comment }) => comment.body === 'back in the light');
+    const after = nextEvent(anon, 'comment:created', ({ comment }) => comment.body === 'back in the light');
     expect((await postComment(node, site, pageId, shady, 'back in the light')).status).toBe(201);
     await after;
     expect(await counts(node, site, pageId)).toBe(3);
@@ -220,12 +219,8 @@ describe('shadow bans', () => {
     const anon = await readerSocket(node, { siteId: site.siteId });
     await emitAck(anon, 'page:join', { pageId });
     const posted = await postComment(node, site, pageId, signToken(site, { sub: userId }), 'worth keeping');
-    const shown = nextEvent<{ comment: Comment }>(
-      anon,
-      'comment:created',
-      ({ comment }) => comment.id === posted.body.comment.id,
-    );
-    const ack = await emitAck<{ ok: true; comment: Comment }>(mod, 'comment:approve', { commentId: posted.body.comment.id });
+    const shown = nextEvent(anon, 'comment:created', ({ comment }) => comment.id === posted.body.comment.id);
+    const ack = await emitAck(mod, 'comment:approve', { commentId: posted.body.comment.id });
     expect(ack.comment.moderation?.shadow).toBeUndefined();
     await shown;
     expect(await counts(node, site, pageId)).toBe(1);

@@ -9,8 +9,8 @@ declare global {
 }
 
 /**
- * Starts what the integration tests share: the embedded store on a fresh
- * temporary directory (unless TEST_MONGODB_URI points at a real MongoDB) and
+ * Starts what the integration tests share: the embedded store (FerretDB on its
+ * embedded PostgreSQL) on a fresh temporary directory (unless TEST_MONGODB_URI points at a real MongoDB) and
  * Redis (the local one, or a private redis-server when none answers).
  */
 export default async function globalSetup(): Promise<void> {
@@ -19,6 +19,7 @@ export default async function globalSetup(): Promise<void> {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-store-'));
     const store = await startEmbeddedStore({ dataDir, progress: (line) => process.stdout.write(`${line}\n`) });
     process.env.TEST_MONGODB_URI = store.uri;
+    process.env.TEST_STORE_POSTGRES_URL = store.postgres.url;
     stops.push(async () => {
       await store.stop({ immediate: true });
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -11,6 +11,8 @@ export interface PrivateRedis {
   port: number;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** The running redis-server's pid (null while stopped), for SIGSTOP/SIGCONT. */
+  pid(): number | null;
 }
 
 async function waitReady(url: string, timeoutMs = 10_000): Promise<void> {
@@ -63,7 +65,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     child = null;
   };
   await start();
-  return { url, port, start, stop };
+  return { url, port, start, stop, pid: () => (child as ChildProcess | null)?.pid ?? null };
 }
 
 /** Whether a Redis answers at a URL. */

@@ -28,6 +28,12 @@ describe('loadConfig', () => {
     ['NODE_ENV', 'staging'],
     ['PUBLIC_URL', 'not a url'],
     ['SECRETS_KEY', 'too-short'],
+    ['REDIS_SENTINELS', 'sentinel-a'],
+    ['REDIS_SENTINELS', 'a:26379,b'],
+    ['REDIS_SENTINELS', 'a:99999'],
+    ['REDIS_SENTINEL_NAME', 'my master'],
+    ['READER_BACKLOG_MAX_BYTES', '100'],
+    ['READER_BACKLOG_MAX_FRAMES', 'many'],
   ])('when %s is %p, then loading fails with one line naming it', (key, value) => {
     let error: unknown;
     try {
@@ -53,6 +59,25 @@ describe('loadConfig', () => {
     ['loopback, 10.0.0.0/8', 'loopback, 10.0.0.0/8'],
   ])('when TRUST_PROXY is %p, then Express gets %p', (raw, expected) => {
     expect(loadConfig({ TRUST_PROXY: raw }).trustProxy).toEqual(expected);
+  });
+
+  test('when REDIS_SENTINELS and REDIS_SENTINEL_NAME are set, then Redis is found through those sentinels', () => {
+    const c = loadConfig({ REDIS_SENTINELS: 's1:26379, 10.0.0.2:26380', REDIS_SENTINEL_NAME: 'parley-main' });
+    expect(c.redisSentinels).toEqual([
+      { host: 's1', port: 26379 },
+      { host: '10.0.0.2', port: 26380 },
+    ]);
+    expect(c.redisSentinelName).toBe('parley-main');
+    expect(loadConfig({}).redisSentinels).toBeNull();
+    expect(loadConfig({}).redisSentinelName).toBe('mymaster');
+  });
+
+  test('when the reader backlog limits are unset or set, then the defaults or the given values apply', () => {
+    expect(loadConfig({}).readerBacklog).toEqual({ maxBytes: 512 * 1024, maxFrames: 1000 });
+    expect(loadConfig({ READER_BACKLOG_MAX_BYTES: '65536', READER_BACKLOG_MAX_FRAMES: '50' }).readerBacklog).toEqual({
+      maxBytes: 65536,
+      maxFrames: 50,
+    });
   });
 
   test('when every variable is set, then each one is used', () => {

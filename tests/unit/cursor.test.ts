@@ -1,4 +1,4 @@
-import type { SortOrder } from '../../client-sdk/src/protocol';
+import type { SortOrder } from '@parley/protocol';
 import { AppError } from '../../server/src/errors';
 import { decodeCursor, encodeCursor, type CursorPosition } from '../../server/src/modules/comments/cursor';
 

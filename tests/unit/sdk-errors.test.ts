@@ -14,8 +14,8 @@ import {
   PowRequiredError,
   RateLimitedError,
   UnavailableError,
-} from '../../client-sdk/src/errors';
-import type { ErrorCode } from '../../client-sdk/src/protocol';
+} from '@parley/sdk/errors';
+import type { ErrorCode } from '@parley/protocol';
 
 describe('SDK error mapping', () => {
   test.each<[ErrorCode, new (...a: never[]) => ParleyError, number]>([

@@ -1,5 +1,5 @@
-import { fetchMissed, GAP_MAX_PAGES, isNewer, RecentIds } from '../../client-sdk/src/gap';
-import type { Comment, CommentPage } from '../../client-sdk/src/protocol';
+import { fetchMissed, GAP_MAX_PAGES, isNewer, RecentIds } from '@parley/sdk/gap';
+import type { Comment, CommentPage } from '@parley/protocol';
 
 /** A comment with an ObjectId-like id built from a number (so ids order like numbers). */
 function comment(n: number, status: Comment['status'] = 'visible'): Comment {

@@ -1,8 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { Config } from '../config';
 import { DomainEvents } from '../domain-events';
-import { startEmbeddedStore, type EmbeddedStore } from '../infra/embedded-store';
-import { connectMongo } from '../infra/mongo';
+import { openStore } from '../infra/open-store';
 import { resolveSecretsKey } from '../infra/secrets-key';
 import { CommentsRepository } from '../modules/comments/comments.repository';
 import { ModerationRepository } from '../modules/moderation/moderation.repository';
@@ -30,24 +29,6 @@ export interface CliContext {
 
 /** Where the CLI writes progress that is not the command's answer (stderr, so stdout stays parseable). */
 export type Notice = (line: string) => void;
-
-async function openDatabase(config: Config, notice: Notice): Promise<{ conn: Connection; store: EmbeddedStore | null }> {
-  if (config.mongodbUri)
-    return { conn: await connectMongo({ uri: config.mongodbUri, serverSelectionTimeoutMS: 10_000 }), store: null };
-  // Same store and database name as main.ts, so the CLI sees what `npm start` sees.
-  const store = await startEmbeddedStore({
-    dataDir: config.dataDir,
-    port: 0,
-    postgresUrl: config.storeBackend === 'postgresql' ? config.storePostgresUrl : null,
-    progress: notice,
-  });
-  try {
-    return { conn: await connectMongo({ uri: `${store.uri}parley` }), store };
-  } catch (err) {
-    await store.stop();
-    throw err;
-  }
-}
 
 /**
  * The privacy service over the CLI's connection. It changes comments through
@@ -93,7 +74,8 @@ function cliPrivacy(d: {
  * `site delete` removes pages, comments, reactions, flags, bans and the audit log.
  */
 export async function openCliContext(config: Config, notice: Notice): Promise<CliContext> {
-  const { conn, store } = await openDatabase(config, notice);
+  // Same store and database name as main.ts, so the CLI sees what `npm start` sees.
+  const { conn, store } = await openStore({ config, port: 0, progress: notice, external: { serverSelectionTimeoutMS: 10_000 } });
   try {
     const repo = new SitesRepository(conn);
     await repo.init();

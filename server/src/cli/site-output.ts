@@ -1,4 +1,4 @@
-import type { Site } from '../../../client-sdk/src/protocol';
+import type { Site } from '@parley/protocol';
 import { algorithmForKey } from '../modules/auth/tokens';
 
 /** Writes one block of text to stdout (the CLI's answer; notices go to stderr). */

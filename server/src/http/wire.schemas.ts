@@ -1,27 +1,33 @@
 import { z } from 'zod';
+import {
+  ERROR_STATUS,
+  type Comment,
+  type CommentPage,
+  type CountsResponse,
+  type ErrorCode,
+  type ErrorResponse,
+  type GuestTokenResponse,
+  type Site,
+  type SiteSettings,
+} from '@parley/protocol';
 
-/** Zod descriptions of response bodies, used for the OpenAPI document (and its response tests). */
+/*
+ * Zod descriptions of response bodies, used for the OpenAPI document (and its response tests).
+ * Each `satisfies` ties a schema to its type in the wire contract: a field the protocol
+ * requires and the schema lacks, or a type that differs, fails the build.
+ */
+
+/** Every error code, in the protocol's order. */
+const errorCodes = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
+
 export const errorResponse = z.object({
   error: z.object({
-    code: z.enum([
-      'bad_request',
-      'invalid_token',
-      'forbidden',
-      'not_found',
-      'conflict',
-      'payload_too_large',
-      'rate_limited',
-      'locked',
-      'banned',
-      'unavailable',
-      'pow_required',
-      'internal',
-    ]),
+    code: z.enum(errorCodes),
     message: z.string(),
     retryAfterMs: z.number().int().optional(),
     details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   }),
-});
+}) satisfies z.ZodType<ErrorResponse>;
 
 /** The public comment JSON. */
 export const commentSchema = z.object({
@@ -48,9 +54,9 @@ export const commentSchema = z.object({
       shadow: z.boolean().optional(),
     })
     .optional(),
-});
+}) satisfies z.ZodType<Comment>;
 
-export const commentResponse = z.object({ comment: commentSchema });
+export const commentResponse = z.object({ comment: commentSchema }) satisfies z.ZodType<{ comment: Comment }>;
 /** One page of a listing; `total` counts differently at the top level and for replies. */
 export const commentPageResponse = z.object({
   comments: z.array(commentSchema),
@@ -65,12 +71,17 @@ export const commentPageResponse = z.object({
     .describe(
       "Top level: the page's visible comment count at every level (the same number as /counts and page:join). With parentId: the parent's replyCount.",
     ),
-});
-export const countsResponse = z.object({ counts: z.record(z.string(), z.number().int().min(0)) });
+}) satisfies z.ZodType<CommentPage>;
+export const countsResponse = z.object({
+  counts: z.record(z.string(), z.number().int().min(0)),
+}) satisfies z.ZodType<CountsResponse>;
 export const flagResponse = z.object({
   flag: z.object({ commentId: z.string(), reason: z.string(), createdAt: z.iso.datetime() }),
 });
-export const tokenResponse = z.object({ token: z.string(), expiresAt: z.iso.datetime() });
+export const tokenResponse = z.object({
+  token: z.string(),
+  expiresAt: z.iso.datetime(),
+}) satisfies z.ZodType<GuestTokenResponse>;
 
 const limits = z.object({
   postsPerMinutePerUser: z.number().int(),
@@ -95,7 +106,7 @@ export const siteSchema = z.object({
   retentionDays: z.number().int().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
-});
+}) satisfies z.ZodType<Site>;
 export const siteResponse = z.object({ site: siteSchema, secret: z.string().optional() });
 export const sitesResponse = z.object({ sites: z.array(siteSchema) });
 export const auditResponse = z.object({
@@ -125,7 +136,7 @@ export const settingsResponse = z.object({
     maxBodyChars: z.number().int(),
     proofOfWork: z.enum(['off', 'guests', 'untrusted', 'everyone']),
   }),
-});
+}) satisfies z.ZodType<{ settings: SiteSettings }>;
 
 /** `GET /sites/:siteId/challenge`: a signed ALTCHA v2 challenge. */
 export const challengeResponse = z.object({

@@ -2,11 +2,23 @@ import type { DomainEvents } from '../domain-events';
 import type { Metrics } from '../metrics';
 import { toPublicComment } from '../modules/comments/comments.mapper';
 import { isPublic, type CommentRecord } from '../modules/comments/comments.repository';
+import type { Redis } from 'ioredis';
+import { announcedInStream, publishing, RETRY_LOOKBACK_MS } from './announcements';
 import type { AdminNamespace, ParleyServer } from './io';
 import { rooms } from './rooms';
 
+/** Options of {@link attachBroadcast}. */
+export interface BroadcastOptions {
+  /** Whether other nodes exist (the Redis adapter is in use). */
+  clustered: boolean;
+  /** With `streamName`: where a retried post looks for its comment's earlier announcement. */
+  redis?: Redis | null;
+  streamName?: string;
+}
+
 /**
- * Turns domain events into room emits — the only place that does. Each event
+ * Turns domain events into room emits; with {@link presencePublisher} below it
+ * is the only place that emits to rooms. Each event
  * is emitted once, by the node where the write happened; the Redis adapter
  * carries it to the other nodes, so every reader gets it exactly once.
  * Room payloads are the same for every reader (no `viewer`), so Socket.IO
@@ -17,13 +29,24 @@ export function attachBroadcast(
   admin: AdminNamespace,
   events: DomainEvents,
   metrics: Metrics,
-  opts = { clustered: true },
+  opts: BroadcastOptions = { clustered: true },
 ): () => void {
   const readers = io.of('/');
   const count = (event: string) => metrics.broadcasts.inc({ event });
   const pageRoom = (c: CommentRecord) => readers.to(rooms.page(c.siteId, c.pageId));
   const authorRoom = (c: CommentRecord) => readers.to(rooms.user(c.siteId, c.authorId));
   const mods = (siteId: string) => admin.to(rooms.moderators(siteId));
+  const published = publishing(io);
+
+  /** Announces a new comment; resolves once the page's (or author's) event has been handed to every node. */
+  const announce = (c: CommentRecord): Promise<void> => {
+    const payload = { comment: toPublicComment(c) };
+    // Held comments, and comments under a shadow ban, reach only their author's own sockets (and moderators, below).
+    const out = published(() => (isPublic(c) ? pageRoom(c) : authorRoom(c)).emit('comment:created', payload));
+    setImmediate(() => mods(c.siteId).emit('mod:comment', { comment: toPublicComment(c, { moderator: true }) }));
+    count('comment:created');
+    return out;
+  };
 
   // The writer is acknowledged first: fan-out to a large room costs milliseconds the poster
   // should not wait for. setImmediate keeps the events in the order they were published.
@@ -36,17 +59,17 @@ export function attachBroadcast(
   const tellOtherNodes = (siteId: string) => void (opts.clustered && io.serverSideEmit('site:changed', siteId));
 
   const offs = [
-    events.on(
-      'comment.created',
-      later(({ comment: c }) => {
-        const payload = { comment: toPublicComment(c) };
-        if (isPublic(c)) pageRoom(c).emit('comment:created', payload);
-        // Held comments, and comments under a shadow ban, reach only their author's own sockets (and moderators, below).
-        else authorRoom(c).emit('comment:created', payload);
-        mods(c.siteId).emit('mod:comment', { comment: toPublicComment(c, { moderator: true }) });
-        count('comment:created');
-      }),
-    ),
+    // Published before the writer is acknowledged: once the poster has its answer the event is in
+    // the adapter's stream, so it reaches the other nodes even if this node dies right after.
+    events.on('comment.created', ({ comment: c }) => announce(c)),
+    // A retry of a post whose first attempt died between the store write and the announcement:
+    // announce it now, unless the stream shows it already went out (never a second copy).
+    events.on('comment.retried', async ({ comment: c }) => {
+      if (!opts.clustered || !opts.redis || !opts.streamName || !isPublic(c)) return;
+      if (Date.now() - c.createdAt.getTime() > RETRY_LOOKBACK_MS) return;
+      const seen = await announcedInStream(opts.redis, opts.streamName, c.id, c.createdAt.getTime() - 10_000);
+      if (seen === false) await announce(c);
+    }),
     events.on(
       'comment.updated',
       later(({ comment: c, previousStatus, shadowBefore }) => {
@@ -99,4 +122,12 @@ export function attachBroadcast(
     }),
   ];
   return () => offs.forEach((off) => off());
+}
+
+/**
+ * The `page:presence` emit: reader counts are per-node presence state, not
+ * domain events, so Presence calls this directly (throttled by Presence).
+ */
+export function presencePublisher(io: ParleyServer): (siteId: string, pageId: string, readers: number) => void {
+  return (siteId, pageId, readers) => io.to(rooms.page(siteId, pageId)).emit('page:presence', { pageId, readers });
 }

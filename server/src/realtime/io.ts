@@ -8,8 +8,8 @@ import type {
   AdminServerToClientEvents,
   ClientToServerEvents,
   ServerToClientEvents,
-} from '../../../client-sdk/src/protocol';
-import { adapterPublisher } from '../infra/redis';
+} from '@parley/protocol';
+import { adapterPublisher, BLOCKING_READER_OPTIONS } from '../infra/redis';
 import type { Principal } from '../modules/auth/principal';
 
 /** Per-socket state, set by the handshake middleware (and restored by connection-state recovery). */
@@ -37,6 +37,11 @@ export type AdminSocket = Socket<AdminClientToServerEvents, AdminServerToClientE
 /** How long a disconnected reader's missed events are kept for it (SPEC: two minutes). */
 export const RECOVERY_WINDOW_MS = 2 * 60 * 1000;
 
+/** Name of the Redis stream the adapter carries room events on. */
+export function adapterStreamName(keyPrefix: string): string {
+  return `${keyPrefix}socket.io`;
+}
+
 /** Options of {@link createIo}. */
 export interface IoOptions {
   redis: Redis | null;
@@ -48,7 +53,10 @@ export interface IoOptions {
  * (cross-node rooms and replay), connection-state recovery for two minutes,
  * 32 KiB message cap and ping timings that tolerate mobile networks.
  */
-export function createIo(httpServer: HttpServer, opts: IoOptions): { io: ParleyServer; closeAdapter: () => void } {
+export function createIo(
+  httpServer: HttpServer,
+  opts: IoOptions,
+): { io: ParleyServer; admin: AdminNamespace; closeAdapter: () => void } {
   // The adapter duplicates the client for its blocking stream reads and pub/sub;
   // keep hold of those connections so shutdown can close them at once.
   const duplicates: Redis[] = [];
@@ -58,7 +66,7 @@ export function createIo(httpServer: HttpServer, opts: IoOptions): { io: ParleyS
     const original = pub.duplicate.bind(pub);
     // Readers block on XREAD and SUBSCRIBE: they must wait in the offline queue across an outage, not spin.
     pub.duplicate = (override) => {
-      const dup = original({ ...override, enableOfflineQueue: true });
+      const dup = original({ ...override, ...BLOCKING_READER_OPTIONS });
       dup.on('error', () => undefined);
       // The adapter fires SUBSCRIBE without awaiting it; if the node closes before Redis
       // answered, that promise rejects with "Connection is closed" — mark it handled.
@@ -83,7 +91,7 @@ export function createIo(httpServer: HttpServer, opts: IoOptions): { io: ParleyS
     ...(pub
       ? {
           adapter: createAdapter(pub, {
-            streamName: `${opts.keyPrefix}socket.io`,
+            streamName: adapterStreamName(opts.keyPrefix),
             channelPrefix: `${opts.keyPrefix}socket.io`,
             sessionKeyPrefix: `${opts.keyPrefix}sio:session:`,
             maxLen: 100_000,
@@ -94,7 +102,17 @@ export function createIo(httpServer: HttpServer, opts: IoOptions): { io: ParleyS
         }
       : {}),
   });
-  return { io, closeAdapter: () => duplicates.forEach((d) => d.disconnect()) };
+  return { io, admin: adminNamespace(io), closeAdapter: () => duplicates.forEach((d) => d.disconnect()) };
+}
+
+/**
+ * The `/admin` namespace with its own event maps. Socket.IO types `of()` with
+ * the parent server's maps, so this is the one place where the reader server's
+ * types are exchanged for the admin ones (the namespace object is the same).
+ */
+function adminNamespace(io: ParleyServer): AdminNamespace {
+  const nsp: Namespace = io.of('/admin');
+  return nsp as AdminNamespace;
 }
 
 /** The client IP of a handshake, honouring the same TRUST_PROXY rule as Express. */

@@ -9,9 +9,3 @@ export const rooms = {
   /** Moderators of a site (admin namespace). */
   moderators: (siteId: string) => `mod:${siteId}`,
 };
-
-/** The page id of a page room of a site, or null for other rooms. */
-export function pageIdOfRoom(room: string, siteId: string): string | null {
-  const prefix = `page:${siteId}:`;
-  return room.startsWith(prefix) ? room.slice(prefix.length) : null;
-}

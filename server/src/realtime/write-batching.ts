@@ -5,7 +5,7 @@ import type { Server } from 'socket.io';
 /**
  * Readers corked at most at once: past it they are uncorked at once, so one
  * fan-out to thousands of readers does not hold every frame until the whole
- * room has been walked (which added ~15 ms to the median at 5,000 readers).
+ * room has been walked (measured in docs/performance.md, "Optimisations made").
  */
 const MAX_CORKED = 256;
 
@@ -14,8 +14,8 @@ const MAX_CORKED = 256;
  * one write system call.
  *
  * Why: a fan-out's cost is almost all system calls — Socket.IO writes every
- * frame to every reader with its own `writev` (about a third of a busy node's
- * time in its CPU profile). When a node falls behind, a reader gets several
+ * frame to every reader with its own `writev` (see the CPU profiles in
+ * docs/performance.md). When a node falls behind, a reader gets several
  * frames in one turn (several comments, or a backlog flushed on drain).
  * Corking the reader's TCP socket at its first flush of the turn and
  * uncorking it after the turn's I/O (setImmediate), or once 256 readers are
@@ -31,8 +31,7 @@ export function batchSocketWrites(io: Server): void {
     corked.clear();
   };
   io.engine.on('flush', (socket: EngineSocket) => {
-    // Only the websocket transport has a TCP socket of its own (ws keeps it as `_socket`).
-    const raw = (socket.transport as { socket?: { _socket?: NetSocket } }).socket?._socket;
+    const raw = tcpSocketOf(socket);
     if (!raw || raw.destroyed || corked.has(raw)) return;
     if (corked.size >= MAX_CORKED) release();
     raw.cork();
@@ -45,4 +44,13 @@ export function batchSocketWrites(io: Server): void {
       });
     }
   });
+}
+
+/**
+ * The TCP socket under an Engine.IO connection, or null (polling has none of its
+ * own). `ws` keeps it in the private field `_socket`: tests/integration/write-batching.test.ts
+ * fails if an upgrade renames it, since batching would then silently stop.
+ */
+export function tcpSocketOf(socket: EngineSocket): NetSocket | null {
+  return (socket.transport as { socket?: { _socket?: NetSocket } }).socket?._socket ?? null;
 }

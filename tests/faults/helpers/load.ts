@@ -91,6 +91,8 @@ export interface LoadOptions {
   gapMs?: number;
   /** Give up retrying after this long (the test fails on unacknowledged posts). */
   deadlineMs?: number;
+  /** The body of the i-th post (default {@link bodyOf}). */
+  body?: (i: number) => string;
 }
 
 /**
@@ -115,11 +117,12 @@ export function startLoad(opts: LoadOptions): Load {
       for (;;) {
         const urls = opts.urls();
         const url = urls[turn++ % urls.length]!;
-        const a = await postAttempt(url, opts.site, opts.pageId, tokens[i % opts.users]!, bodyOf(i), nonce);
+        const body = (opts.body ?? bodyOf)(i);
+        const a = await postAttempt(url, opts.site, opts.pageId, tokens[i % opts.users]!, body, nonce);
         attempts.push(a);
         if ((a.status === 201 || a.status === 200) && a.id) {
           acked.set(nonce, a.id);
-          bodies.set(nonce, bodyOf(i));
+          bodies.set(nonce, body);
           break;
         }
         if (aborted) return;

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import type { CommentStatus } from '../../../../client-sdk/src/protocol';
+import type { CommentStatus } from '@parley/protocol';
 
 /** A comment as stored. */
 export interface CommentDoc {
@@ -24,6 +24,8 @@ export interface CommentDoc {
   flagCount: number;
   /** True while flags wait for a moderator; cleared by approve, reject or delete. */
   flagOpen: boolean;
+  /** `YYYY-MM` (UTC) of creation: the moderation queues read month by month (see queue-months.ts). */
+  month?: string;
   modReason: string | null;
   /** Written under a shadow ban: only its author (and moderators) see it. Left out when false. */
   shadow?: boolean;
@@ -51,6 +53,7 @@ const commentSchema = new Schema<CommentDoc>(
     likeCount: { type: Number, default: 0 },
     flagCount: { type: Number, default: 0 },
     flagOpen: { type: Boolean, default: false },
+    month: { type: String },
     modReason: { type: String, default: null },
     shadow: { type: Boolean },
     statusAt: { type: Date },
@@ -63,9 +66,9 @@ commentSchema.index({ siteId: 1, pageId: 1, parentId: 1, _id: -1 }, { name: 'thr
 commentSchema.index({ siteId: 1, pageId: 1, parentId: 1, likeCount: -1, _id: -1 }, { name: 'thread_by_likes' });
 // Idempotent posting: one comment per author and client nonce (no partial index: FerretDB has none).
 commentSchema.index({ siteId: 1, authorId: 1, clientNonce: 1 }, { unique: true, name: 'author_nonce' });
-// Moderation queues.
-commentSchema.index({ siteId: 1, status: 1, _id: -1 }, { name: 'queue_status' });
-commentSchema.index({ siteId: 1, flagOpen: 1, _id: -1 }, { name: 'queue_flagged' });
+// Moderation queues, read month by month (see queue-months.ts).
+commentSchema.index({ siteId: 1, status: 1, month: 1, _id: -1 }, { name: 'queue_status_month' });
+commentSchema.index({ siteId: 1, flagOpen: 1, month: 1, _id: -1 }, { name: 'queue_flagged_month' });
 // A reader's own comments (data export and erasure).
 commentSchema.index({ siteId: 1, authorId: 1 }, { name: 'by_author' });
 

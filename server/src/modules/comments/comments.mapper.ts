@@ -1,4 +1,4 @@
-import type { Comment, ReactionType } from '../../../../client-sdk/src/protocol';
+import type { Comment, ReactionType } from '@parley/protocol';
 import type { CommentRecord } from './comments.repository';
 
 /** What the mapper may add for one viewer. */

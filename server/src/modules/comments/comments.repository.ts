@@ -1,35 +1,20 @@
 import { Types, trusted, type Connection, type FilterQuery, type Model } from 'mongoose';
-import type { CommentStatus, SortOrder } from '../../../../client-sdk/src/protocol';
+import { initCollections, isDuplicateKey, type IndexPolicy } from '../../infra/mongo';
+import type { CommentStatus, SortOrder } from '@parley/protocol';
 import type { CursorPosition } from './cursor';
 import { commentModel, flagModel, reactionModel, type CommentDoc, type FlagDoc, type ReactionDoc } from './comment.model';
+import { mapLimit } from '../../infra/map-limit';
 import { KeyedSerial } from './keyed-serial';
+import { monthOf, QueueMonths } from './queue-months';
 
-/** A comment as the services see it: plain data, string ids. */
-export interface CommentRecord {
+/** A comment as the services see it: the stored fields as plain data, with string ids. */
+export type CommentRecord = Omit<CommentDoc, '_id' | 'parentId' | 'shadow' | 'statusAt'> & {
   id: string;
-  siteId: string;
-  pageId: string;
   parentId: string | null;
-  depth: number;
-  authorId: string;
-  authorName: string;
-  authorAvatar: string | null;
-  authorGuest: boolean;
-  body: string;
-  html: string;
-  status: CommentStatus;
-  clientNonce: string;
-  createdAt: Date;
-  editedAt: Date | null;
-  replyCount: number;
-  likeCount: number;
-  flagCount: number;
-  flagOpen: boolean;
-  modReason: string | null;
   /** Written under a shadow ban: shown to its author and moderators only. */
   shadow: boolean;
   statusAt: Date | null;
-}
+};
 
 /** Fields of a new comment. */
 export type NewComment = Omit<
@@ -135,29 +120,31 @@ export class CommentsRepository {
   private readonly Flag: Model<FlagDoc>;
   /** Updates of one comment run one at a time (see KeyedSerial: the embedded store's updates are not atomic). */
   private readonly serial = new KeyedSerial();
-  constructor(conn: Connection) {
+  private readonly queues: QueueMonths;
+  constructor(private readonly conn: Connection) {
     this.Comment = commentModel(conn);
     this.Reaction = reactionModel(conn);
     this.Flag = flagModel(conn);
+    this.queues = new QueueMonths(conn, this.Comment);
   }
 
-  /** Ensures collections and indexes exist. */
-  async init(): Promise<void> {
-    for (const model of [this.Comment, this.Reaction, this.Flag] as Model<unknown>[]) {
-      await model.createCollection().catch(() => undefined);
-      await model.createIndexes();
-    }
+  /** Ensures collections and indexes exist (see IndexPolicy). */
+  async init(policy: IndexPolicy = 'all'): Promise<void> {
+    await initCollections([this.Comment, this.Reaction, this.Flag, this.queues.Month] as Model<unknown>[], policy);
+    await this.queues.backfill(this.conn);
   }
 
   /** Inserts a comment; a duplicate (author, nonce) rejects with code 11000. */
   async insert(c: NewComment): Promise<CommentRecord> {
     // Straight to the driver: every field is set here, and mongoose's document machinery
-    // (construction, validation, save hooks) cost ~0.6 ms of CPU on each post's acknowledgement path.
+    // (construction, validation, save hooks) cost CPU on each post's acknowledgement path (docs/performance.md).
     const { shadow, ...fields } = c;
+    const _id = new Types.ObjectId();
     const doc: CommentDoc = {
-      _id: new Types.ObjectId(),
+      _id,
       ...fields,
       ...(shadow ? { shadow: true } : {}),
+      month: monthOf(_id),
       parentId: c.parentId ? new Types.ObjectId(c.parentId) : null,
       replyCount: 0,
       likeCount: 0,
@@ -166,6 +153,7 @@ export class CommentsRepository {
       editedAt: null,
     };
     await this.Comment.collection.insertOne(doc);
+    if (doc.status === 'pending') await this.queues.markHeld(doc.siteId, 'pending', doc.month!);
     return toRecord(doc);
   }
 
@@ -193,12 +181,17 @@ export class CommentsRepository {
   }
 
   /** Sets fields when the comment still has the expected status; returns the new record or null. */
-  async update(id: string, set: Partial<CommentDoc>, whenStatus?: CommentStatus[]): Promise<CommentRecord | null> {
+  async update(
+    id: string,
+    set: Partial<Omit<CommentDoc, '_id' | 'parentId'>>,
+    whenStatus?: CommentStatus[],
+  ): Promise<CommentRecord | null> {
     const filter: FilterQuery<CommentDoc> = { _id: new Types.ObjectId(id) };
     if (whenStatus) filter.status = trusted({ $in: whenStatus });
     const doc = await this.serial.run(id, () =>
       this.Comment.findOneAndUpdate(filter, { $set: set }, { new: true }).lean<CommentDoc>(),
     );
+    if (doc && set.status === 'pending') await this.queues.markHeld(doc.siteId, 'pending', monthOf(doc._id));
     return doc ? toRecord(doc) : null;
   }
 
@@ -210,6 +203,7 @@ export class CommentsRepository {
   ): Promise<CommentRecord | null> {
     const update = { $inc: inc, ...(Object.keys(set).length ? { $set: set } : {}) };
     const doc = await this.serial.run(id, () => this.Comment.findByIdAndUpdate(id, update, { new: true }).lean<CommentDoc>());
+    if (doc && set.flagOpen) await this.queues.markHeld(doc.siteId, 'flagged', monthOf(doc._id));
     return doc ? toRecord(doc) : null;
   }
 
@@ -219,7 +213,7 @@ export class CommentsRepository {
       await this.Reaction.create({ siteId, commentId: new Types.ObjectId(commentId), userId, type, createdAt: new Date() });
       return true;
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   }
@@ -251,26 +245,25 @@ export class CommentsRepository {
       await this.Flag.create({ ...f, commentId: new Types.ObjectId(f.commentId), createdAt: new Date() });
       return true;
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   }
 
-  /** Flag reasons of comments, newest first, per comment id. */
+  /** Flag reasons of comments, newest first, per comment id (one indexed lookup per comment, not a scanning `$in`). */
   async flagReasons(commentIds: string[]): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
-    if (!commentIds.length) return out;
-    const docs = await this.Flag.find(
-      { commentId: trusted({ $in: commentIds.map((id) => new Types.ObjectId(id)) }) },
-      { _id: 0, commentId: 1, reason: 1 },
-    )
-      .sort({ createdAt: -1 })
-      .limit(1000)
-      .lean<Pick<FlagDoc, 'commentId' | 'reason'>[]>();
-    for (const d of docs) {
-      const key = d.commentId.toHexString();
-      out.set(key, [...(out.get(key) ?? []), d.reason]);
-    }
+    await mapLimit(commentIds, 10, async (id) => {
+      const docs = await this.Flag.find({ commentId: new Types.ObjectId(id) }, { _id: 0, reason: 1 })
+        .sort({ createdAt: -1 })
+        .limit(50)
+        .lean<Pick<FlagDoc, 'reason'>[]>();
+      if (docs.length)
+        out.set(
+          id,
+          docs.map((d) => d.reason),
+        );
+    });
     return out;
   }
 
@@ -281,13 +274,8 @@ export class CommentsRepository {
     limit: number,
     beforeId: string | null,
   ): Promise<{ items: CommentRecord[]; more: boolean }> {
-    const filter: FilterQuery<CommentDoc> = kind === 'pending' ? { siteId, status: 'pending' } : { siteId, flagOpen: true };
-    if (beforeId) filter._id = trusted({ $lt: new Types.ObjectId(beforeId) });
-    const docs = await this.Comment.find(filter)
-      .sort({ _id: -1 })
-      .limit(limit + 1)
-      .lean<CommentDoc[]>();
-    return { items: docs.slice(0, limit).map(toRecord), more: docs.length > limit };
+    const { docs, more } = await this.queues.page(siteId, kind, limit, beforeId);
+    return { items: docs.map(toRecord), more };
   }
 
   /** The parent ids (null: top level) of the visible comments an author wrote on a page under a shadow ban. */
@@ -305,6 +293,7 @@ export class CommentsRepository {
       this.Comment.deleteMany({ siteId }),
       this.Reaction.deleteMany({ siteId }),
       this.Flag.deleteMany({ siteId }),
+      this.queues.Month.deleteMany({ siteId }),
     ]);
   }
 }

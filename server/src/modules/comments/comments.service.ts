@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Comment, CommentPage, CommentStatus, SortOrder } from '../../../../client-sdk/src/protocol';
+import type { Comment, CommentPage, CommentStatus, SortOrder } from '@parley/protocol';
+import { isDuplicateKey } from '../../infra/mongo';
 import { AppError, errors } from '../../errors';
 import type { DomainEvents } from '../../domain-events';
 import type { Logger } from '../../logger';
@@ -50,7 +51,12 @@ export interface CommentsDeps {
   logger?: Logger;
   /** Checks and spends proof-of-work solutions where a site asks for them (absent: never asked). */
   pow?: ProofOfWork;
+  /** Test-only: runs between a new comment's store write and its announcement (fault tests kill the node here). */
+  beforeAnnounce?: (comment: CommentRecord) => void;
 }
+
+/** How long a post waits for its comment's announcement to be handed to the other nodes before answering anyway. */
+export const ANNOUNCE_TIMEOUT_MS = 1000;
 
 /** Result of a post: the comment and how to answer (201 new, 202 held, 200 replay). */
 export interface PostResult {
@@ -279,9 +285,12 @@ export class CommentsService {
         ...(shadow ? { shadow: true } : {}),
       });
       this.deps.metrics.commentsCreated.inc({ status });
-      // Fan-out and the acknowledgement do not wait for the counters: they are derived data, and
-      // totals read on this node wait for them (countsSettled); another node may lag by one write.
-      this.deps.events.emit('comment.created', { comment });
+      this.deps.beforeAnnounce?.(comment);
+      // Acknowledged only once the announcement is on its way to every node (bounded: a Redis
+      // that hangs costs at most its command deadline), so a node that dies right after
+      // acknowledging has already handed the event over. The counters are not waited for: they
+      // are derived data, and totals read on this node wait for them (countsSettled).
+      await this.deps.events.emitAndSettle('comment.created', { comment }, ANNOUNCE_TIMEOUT_MS);
       // A comment under a shadow ban is counted nowhere: nobody else may notice it.
       if (isPublic(comment))
         this.trackCounts(comment, +1, meta).catch((err: unknown) =>
@@ -292,7 +301,7 @@ export class CommentsService {
         );
       return { comment: this.forViewer(comment, p, []), httpStatus: status === 'visible' ? 201 : 202 };
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) {
+      if (isDuplicateKey(err)) {
         const first = await this.deps.repo.findByNonce(siteId, p.userId, nonce);
         if (first) return this.replay(first, p);
       }
@@ -302,6 +311,8 @@ export class CommentsService {
   }
 
   private async replay(first: CommentRecord, p: Principal): Promise<PostResult> {
+    // The first attempt may have died between its store write and its announcement.
+    await this.deps.events.emitAndSettle('comment.retried', { comment: first }, ANNOUNCE_TIMEOUT_MS);
     const reacted = await this.deps.repo.reactionsOf(p.userId, [first.id]);
     return { comment: this.forViewer(first, p, reacted.get(first.id) ?? []), httpStatus: first.status === 'pending' ? 202 : 200 };
   }
@@ -352,7 +363,7 @@ export class CommentsService {
   async applyChange(comment: CommentRecord, set: Partial<CommentRecord>, fromStatuses: CommentStatus[]): Promise<CommentRecord> {
     const { id: _id, parentId: _p, ...fields } = set;
     if (fields.status !== undefined && fields.status !== comment.status) fields.statusAt = new Date();
-    const updated = await this.deps.repo.update(comment.id, fields as never, fromStatuses);
+    const updated = await this.deps.repo.update(comment.id, fields as Parameters<CommentsRepository['update']>[1], fromStatuses);
     if (!updated) throw errors.conflict('the comment changed meanwhile; reload and try again');
     const was = isPublic(comment);
     const is = isPublic(updated);

@@ -27,43 +27,34 @@ export function registerReaderHandlers(socket: ReaderSocket, deps: ReaderHandler
   const { siteId } = socket.data;
   const log = deps.logger;
 
-  socket.on(
-    'page:join',
-    handle(log, pageSchema, async ({ pageId }) => {
-      if (!socket.data.pages.includes(pageId)) {
-        if (socket.data.pages.length >= MAX_PAGES_PER_SOCKET)
-          throw errors.badRequest(`a connection may follow at most ${MAX_PAGES_PER_SOCKET} pages`);
-        socket.data.pages.push(pageId);
-        void socket.join(rooms.page(siteId, pageId));
-        deps.presence.join(siteId, pageId);
-      }
-      const [state, readers] = await Promise.all([deps.pages.summary(siteId, pageId), deps.presence.readers(siteId, pageId)]);
-      return { ...state, readers };
-    }) as never,
-  );
+  handle(socket, log, 'page:join', pageSchema, async ({ pageId }) => {
+    if (!socket.data.pages.includes(pageId)) {
+      if (socket.data.pages.length >= MAX_PAGES_PER_SOCKET)
+        throw errors.badRequest(`a connection may follow at most ${MAX_PAGES_PER_SOCKET} pages`);
+      socket.data.pages.push(pageId);
+      void socket.join(rooms.page(siteId, pageId));
+      deps.presence.join(siteId, pageId);
+    }
+    const [state, readers] = await Promise.all([deps.pages.summary(siteId, pageId), deps.presence.readers(siteId, pageId)]);
+    return { ...state, readers };
+  });
 
-  socket.on(
-    'page:leave',
-    handle(log, pageSchema, ({ pageId }) => {
-      if (socket.data.pages.includes(pageId)) {
-        socket.data.pages = socket.data.pages.filter((p) => p !== pageId);
-        void socket.leave(rooms.page(siteId, pageId));
-        deps.presence.leave(siteId, pageId);
-      }
-      return {};
-    }) as never,
-  );
+  handle(socket, log, 'page:leave', pageSchema, ({ pageId }) => {
+    if (socket.data.pages.includes(pageId)) {
+      socket.data.pages = socket.data.pages.filter((p) => p !== pageId);
+      void socket.leave(rooms.page(siteId, pageId));
+      deps.presence.leave(siteId, pageId);
+    }
+    return {};
+  });
 
-  socket.on(
-    'comment:post',
-    handle(log, socketPostSchema, async ({ pageId, ...input }) => {
-      const { comment } = await deps.comments.post(siteId, pageId, input, {
-        ip: socket.data.ip,
-        auth: { siteId, principal: socket.data.principal },
-      });
-      return { comment };
-    }) as never,
-  );
+  handle(socket, log, 'comment:post', socketPostSchema, async ({ pageId, ...input }) => {
+    const { comment } = await deps.comments.post(siteId, pageId, input, {
+      ip: socket.data.ip,
+      auth: { siteId, principal: socket.data.principal },
+    });
+    return { comment };
+  });
 
   socket.on('disconnect', () => {
     for (const pageId of socket.data.pages) deps.presence.leave(siteId, pageId);

@@ -1,4 +1,4 @@
-import type { SortOrder } from '../../../../client-sdk/src/protocol';
+import type { SortOrder } from '@parley/protocol';
 import { errors } from '../../errors';
 
 /** Position after the last item of a page: the sort key and the id that breaks ties. */

@@ -27,9 +27,4 @@ export class KeyedSerial {
     });
     return result;
   }
-
-  /** How many keys have a task queued or running (for tests and metrics). */
-  get size(): number {
-    return this.tails.size;
-  }
 }

@@ -1,13 +1,27 @@
+import { AppError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { SitesService } from '../sites/sites.service';
 
 /** Id of the site created in development mode. */
 export const DEMO_SITE_ID = 'demo';
 
-/** Development only: creates the demo site (guests allowed) on first start. */
+/**
+ * Development only: creates the demo site (guests allowed) on first start. Another node
+ * starting at the same moment may create it first; that is success too, not a failed start.
+ */
 export async function ensureDemoSite(sites: SitesService, logger: Logger): Promise<void> {
   if (await sites.find(DEMO_SITE_ID)) return;
-  await sites.create({
+  try {
+    await createDemo(sites);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'conflict') return;
+    throw err;
+  }
+  logger.info({ siteId: DEMO_SITE_ID }, 'created the demo site "demo" (guests allowed, proof of work for guests)');
+}
+
+function createDemo(sites: SitesService) {
+  return sites.create({
     siteId: DEMO_SITE_ID,
     name: 'Parley demo',
     origins: [],
@@ -22,5 +36,4 @@ export async function ensureDemoSite(sites: SitesService, logger: Logger): Promi
     linkHold: 2,
     retentionDays: 30,
   });
-  logger.info({ siteId: DEMO_SITE_ID }, 'created the demo site "demo" (guests allowed, proof of work for guests)');
 }

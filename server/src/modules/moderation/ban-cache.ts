@@ -1,4 +1,4 @@
-import { PerSiteCache } from '../../infra/per-site-cache';
+import { TtlCache } from '../../infra/ttl-cache';
 
 /** One ban: its end (null: until lifted) and whether it is a shadow ban. */
 export interface BanEntry {
@@ -16,17 +16,15 @@ export type BanState = 'none' | 'banned' | 'shadow';
  * A per-node cache of each site's whole ban list, so posting does not query
  * the store for a ban on every comment. Dropped at once by this node's own
  * bans and unbans and by change notices from other nodes; expires after a
- * second in any case (see PerSiteCache). Expiry dates are compared at check time.
+ * second in any case (see TtlCache). Expiry dates are compared at check time.
  */
 export class BanCache {
-  private readonly sites: PerSiteCache<BanList>;
-  constructor(load: (siteId: string) => Promise<BanList>) {
-    this.sites = new PerSiteCache(load);
-  }
+  private readonly sites = new TtlCache<BanList>({ ttlMs: 1000, maxEntries: 5000 });
+  constructor(private readonly load: (siteId: string) => Promise<BanList>) {}
 
   /** Whether `userId` is banned (openly or in the shadow) on the site at `now`. */
   async state(siteId: string, userId: string, now = new Date()): Promise<BanState> {
-    const ban = (await this.sites.get(siteId)).get(userId);
+    const ban = (await this.sites.get(siteId, () => this.load(siteId))).get(userId);
     if (!ban || (ban.until !== null && ban.until <= now)) return 'none';
     return ban.shadow ? 'shadow' : 'banned';
   }

@@ -1,4 +1,4 @@
-import type { ModerationMode } from '../../../../client-sdk/src/protocol';
+import type { ModerationMode } from '@parley/protocol';
 import { errors, type AppError } from '../../errors';
 
 /** Everything a publication check may look at; gathered once per write. */

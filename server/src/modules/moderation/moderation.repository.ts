@@ -1,6 +1,8 @@
 import { Types, trusted, type Connection, type Model } from 'mongoose';
+import { isDuplicateKey } from '../../infra/mongo';
 import { BanCache, type BanState } from './ban-cache';
 import { moderationModels, type AuditDoc, type BanDoc, type TrustDoc } from './moderation.models';
+import { initCollections, type IndexPolicy } from '../../infra/mongo';
 
 /** An audit entry as the API shows it. */
 export interface AuditEntry {
@@ -30,12 +32,9 @@ export class ModerationRepository {
     });
   }
 
-  /** Ensures collections and indexes exist. */
-  async init(): Promise<void> {
-    for (const model of [this.Ban, this.Trust, this.Audit] as Model<unknown>[]) {
-      await model.createCollection().catch(() => undefined);
-      await model.createIndexes();
-    }
+  /** Ensures collections and indexes exist (see IndexPolicy). */
+  async init(policy: IndexPolicy = 'all'): Promise<void> {
+    await initCollections([this.Ban, this.Trust, this.Audit] as Model<unknown>[], policy);
   }
 
   /** Whether a user is banned on a site right now. */
@@ -98,8 +97,8 @@ export class ModerationRepository {
       { siteId, userId },
       { $setOnInsert: { siteId, userId, approvedBy, createdAt: new Date() } },
       { upsert: true },
-    ).catch((err: { code?: number }) => {
-      if (err.code !== 11000) throw err;
+    ).catch((err: unknown) => {
+      if (!isDuplicateKey(err)) throw err;
     });
   }
 

@@ -1,4 +1,4 @@
-import type { Comment } from '../../../../client-sdk/src/protocol';
+import type { Comment } from '@parley/protocol';
 import { errors } from '../../errors';
 import type { DomainEvents } from '../../domain-events';
 import type { Principal } from '../auth/principal';

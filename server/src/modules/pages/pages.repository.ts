@@ -1,6 +1,9 @@
-import { trusted, type Connection, type Model } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
+import { mapLimit } from '../../infra/map-limit';
+import { initCollections, isDuplicateKey, type IndexPolicy } from '../../infra/mongo';
 import { KeyedSerial } from '../comments/keyed-serial';
 import { pageModel, type PageDoc } from './page.model';
+import { isPageKeyOf, pageKey } from './page-key';
 
 /** A page as the services see it. */
 export interface PageRecord {
@@ -21,6 +24,9 @@ const EMPTY = (siteId: string, pageId: string): PageRecord => ({ siteId, pageId,
  */
 const MAX_COUNTER_WRITES = 2;
 
+/** Page lookups of one counts request in flight at once (a tenth of the connection pool). */
+const COUNT_LOOKUPS_AT_ONCE = 10;
+
 /** Persistence of pages (lock state and visible comment counters). */
 export class PagesRepository {
   private readonly Page: Model<PageDoc>;
@@ -36,10 +42,9 @@ export class PagesRepository {
     this.Page = pageModel(conn);
   }
 
-  /** Ensures the indexes exist. */
-  async init(): Promise<void> {
-    await this.Page.createCollection().catch(() => undefined);
-    await this.Page.createIndexes();
+  /** Ensures collections and indexes exist (see IndexPolicy). */
+  async init(policy: IndexPolicy = 'all'): Promise<void> {
+    await initCollections([this.Page as Model<unknown>], policy);
   }
 
   /** A page; an unknown page reads as open and empty (pages exist implicitly). */
@@ -59,7 +64,7 @@ export class PagesRepository {
 
   /** Creates the page document on first use; a concurrent creator is harmless. */
   async ensure(siteId: string, pageId: string, meta: { title?: string; url?: string } = {}): Promise<void> {
-    const key = `${siteId}\u0000${pageId}`;
+    const key = pageKey(siteId, pageId);
     if (this.ensured.has(key)) return;
     try {
       await this.Page.updateOne(
@@ -78,7 +83,7 @@ export class PagesRepository {
         { upsert: true },
       );
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
     }
     if (this.ensured.size >= 50_000) this.ensured.clear();
     this.ensured.add(key);
@@ -95,7 +100,7 @@ export class PagesRepository {
    */
   async addVisible(siteId: string, pageId: string, delta: number, meta: { title?: string; url?: string } = {}): Promise<void> {
     if (delta === 0) return;
-    const key = `${siteId}\u0000${pageId}`;
+    const key = pageKey(siteId, pageId);
     const waiting = this.gathering.get(key);
     if (waiting) {
       waiting.delta += delta;
@@ -127,7 +132,7 @@ export class PagesRepository {
         if (batch.delta === 0) return;
         await write().then(
           () => this.markEnsured(key),
-          (err: { code?: number }) => (err.code === 11000 ? write().then(() => this.markEnsured(key)) : Promise.reject(err)),
+          (err: unknown) => (isDuplicateKey(err) ? write().then(() => this.markEnsured(key)) : Promise.reject(err)),
         );
       } finally {
         this.releaseCounterSlot();
@@ -160,23 +165,27 @@ export class PagesRepository {
   /** Locks or unlocks a page (creating it if needed). */
   async setLocked(siteId: string, pageId: string, locked: boolean): Promise<void> {
     await this.ensure(siteId, pageId);
-    await this.serial.run(`${siteId}\u0000${pageId}`, () => this.Page.updateOne({ siteId, pageId }, { $set: { locked } }));
+    await this.serial.run(pageKey(siteId, pageId), () => this.Page.updateOne({ siteId, pageId }, { $set: { locked } }));
   }
 
-  /** Visible counts of up to 100 pages; unknown pages count 0. */
+  /**
+   * Visible counts of up to 100 pages; unknown pages count 0. One equality
+   * lookup per page, because the embedded store serves `{ siteId, pageId }`
+   * from an index but would scan the whole collection for a `$in`.
+   */
   async counts(siteId: string, pageIds: string[]): Promise<Record<string, number>> {
-    const docs = await this.Page.find({ siteId, pageId: trusted({ $in: pageIds }) }, { _id: 0, pageId: 1, visibleCount: 1 }).lean<
-      Pick<PageDoc, 'pageId' | 'visibleCount'>[]
-    >();
     const counts: Record<string, number> = Object.create(null);
-    for (const id of pageIds) counts[id] = 0;
-    for (const d of docs) counts[d.pageId] = Math.max(0, d.visibleCount);
+    const unique = [...new Set(pageIds)];
+    await mapLimit(unique, COUNT_LOOKUPS_AT_ONCE, async (pageId) => {
+      const doc = await this.Page.findOne({ siteId, pageId }, { _id: 0, visibleCount: 1 }).lean<Pick<PageDoc, 'visibleCount'>>();
+      counts[pageId] = Math.max(0, doc?.visibleCount ?? 0);
+    });
     return counts;
   }
 
   /** Removes every page of a site. */
   async purgeSite(siteId: string): Promise<void> {
-    for (const key of this.ensured) if (key.startsWith(`${siteId}\u0000`)) this.ensured.delete(key);
+    for (const key of this.ensured) if (isPageKeyOf(key, siteId)) this.ensured.delete(key);
     await this.Page.deleteMany({ siteId });
   }
 }

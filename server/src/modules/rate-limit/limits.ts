@@ -1,4 +1,4 @@
-import type { SiteLimits } from '../../../../client-sdk/src/protocol';
+import type { SiteLimits } from '@parley/protocol';
 
 /** The SPEC's default limits; each site may override any of them with PATCH. */
 export const DEFAULT_LIMITS: Readonly<SiteLimits> = Object.freeze({

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { SiteLimits } from '../../../../client-sdk/src/protocol';
+import type { SiteLimits } from '@parley/protocol';
 import { errors } from '../../errors';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { ModerationMode, ProofOfWorkMode, SiteLimits } from '../../../../client-sdk/src/protocol';
+import type { ModerationMode, ProofOfWorkMode, SiteLimits } from '@parley/protocol';
 
 /** A site as stored (the secret only in sealed form). */
 export interface SiteDoc {

@@ -1,4 +1,4 @@
-import type { Site, SiteSettings } from '../../../../client-sdk/src/protocol';
+import type { Site, SiteSettings } from '@parley/protocol';
 import { DEFAULT_LIMITS } from '../rate-limit/limits';
 import type { SiteDoc } from './site.model';
 

@@ -1,5 +1,7 @@
 import { errors } from '../../errors';
 import type { DomainEvents } from '../../domain-events';
+import { isDuplicateKey } from '../../infra/mongo';
+import { TtlCache } from '../../infra/ttl-cache';
 import { newSiteSecret, type SecretBox } from './secret-box';
 import type { SitesRepository } from './sites.repository';
 import type { SiteRecord } from './sites.mapper';
@@ -18,20 +20,17 @@ export interface SitesServiceDeps {
   cacheTtlMs?: number;
 }
 
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
-}
-
 /** Site management and the cached site lookup used on every request. */
 export class SitesService {
-  private readonly cache = new Map<string, { site: SiteRecord | null; at: number }>();
-  /** Lookups in flight: a burst of handshakes on a cold node shares one store query per site. */
-  private readonly loading = new Map<string, Promise<SiteRecord | null>>();
-  private origins: { set: Promise<ReadonlySet<string>>; at: number } | null = null;
-  private readonly ttl: number;
+  /** Sites by id (a missing site is cached too); a burst of handshakes on a cold node shares one store query per site. */
+  private readonly cache: TtlCache<SiteRecord | null>;
+  /** The origins of every site, under one key. */
+  private readonly origins: TtlCache<ReadonlySet<string>>;
   constructor(private readonly deps: SitesServiceDeps) {
     // Short enough that a CLI change (which cannot notify running nodes) applies within seconds.
-    this.ttl = deps.cacheTtlMs ?? 5_000;
+    const ttlMs = deps.cacheTtlMs ?? 5_000;
+    this.cache = new TtlCache({ ttlMs, maxEntries: 10_000 });
+    this.origins = new TtlCache({ ttlMs, maxEntries: 1 });
   }
 
   /** Creates a site and returns it with its secret, the only time the secret is shown. */
@@ -57,25 +56,8 @@ export class SitesService {
   }
 
   /** A site, from this node's short cache. */
-  async find(siteId: string): Promise<SiteRecord | null> {
-    const hit = this.cache.get(siteId);
-    if (hit && Date.now() - hit.at < this.ttl) return hit.site;
-    const pending = this.loading.get(siteId);
-    if (pending) return pending;
-    const load = this.deps.repo.find(siteId).then((site) => {
-      // Cached only if no change notice dropped this lookup meanwhile (see forget).
-      if (this.loading.get(siteId) === load) {
-        this.cache.set(siteId, { site, at: Date.now() });
-        if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value!);
-      }
-      return site;
-    });
-    this.loading.set(siteId, load);
-    void load.then(
-      () => this.loading.get(siteId) === load && this.loading.delete(siteId),
-      () => this.loading.get(siteId) === load && this.loading.delete(siteId),
-    );
-    return load;
+  find(siteId: string): Promise<SiteRecord | null> {
+    return this.cache.get(siteId, () => this.deps.repo.find(siteId));
   }
 
   /** A site or `404 not_found`. */
@@ -122,20 +104,13 @@ export class SitesService {
    * The browser origins of every site (for routes such as `/comments/:id` that
    * do not name their site), cached like single sites.
    */
-  async allOrigins(): Promise<ReadonlySet<string>> {
-    if (!this.origins || Date.now() - this.origins.at >= this.ttl) {
-      const set = this.deps.repo.list().then((all) => new Set(all.flatMap((s) => s.origins)));
-      this.origins = { set, at: Date.now() };
-      // A failed load must not be cached: the next request tries again.
-      set.catch(() => (this.origins = null));
-    }
-    return this.origins.set;
+  allOrigins(): Promise<ReadonlySet<string>> {
+    return this.origins.get('all', async () => new Set((await this.deps.repo.list()).flatMap((s) => s.origins)));
   }
 
   /** Drops a site from this node's cache (called on change notices from other nodes too). */
   forget(siteId: string): void {
-    this.cache.delete(siteId);
-    this.loading.delete(siteId);
-    this.origins = null;
+    this.cache.forget(siteId);
+    this.origins.clear();
   }
 }

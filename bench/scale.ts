@@ -1,0 +1,326 @@
+/**
+ * `npm run bench:scale`: how Parley's costs grow with the data already stored.
+ *
+ * For N = 1,000, 10,000, 100,000 and 1,000,000 comments (over N / 20 pages) it
+ * starts a fresh embedded store on disk and one Parley node, seeds the comments
+ * straight through the store (as an import does), then measures against the
+ * running node: cold thread listings (each page read once), a warm listing, a
+ * reply listing, post acknowledgement, counts of 20 pages and the first page of
+ * the moderation queue, plus the store's disk and memory. One table per N, with
+ * the ratio to N = 1,000.
+ *
+ *   npm run bench:scale                 # all four sizes (the largest seeds for a few minutes)
+ *   npm run bench:scale -- --small      # stops at 100,000
+ *   npm run bench:scale -- --sizes 1000,50000
+ *   MONGODB_URI=mongodb://… npm run bench:scale   # against a real MongoDB (each size in its own database)
+ */
+import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { args, Report, saveReport } from './lib/cli';
+import { machineInfo, procRss, tempDir } from './lib/procs';
+import { seedComments, type Seeded } from './lib/seed';
+import { analyzeStore } from '../server/src/infra/store-indexes';
+import { startInfra, startParley, type Infra, type ParleyStack } from './lib/stack';
+import { fmt, Samples, table, type Row } from './lib/stats';
+
+const opts = args();
+const SIZES = opts.get('sizes')
+  ? opts.get('sizes')!.split(',').map(Number)
+  : opts.has('small')
+    ? [1_000, 10_000, 100_000]
+    : [1_000, 10_000, 100_000, 1_000_000];
+const SAMPLES = Number(opts.get('samples') ?? 200);
+
+interface Figures {
+  seedSeconds: number;
+  cold: Samples;
+  warm: Samples;
+  replies: Samples;
+  post: Samples;
+  counts: Samples;
+  queue: Samples;
+  diskMiB: number;
+  storeRssMiB: number;
+  nodeRssMiB: number;
+}
+
+/** Every process in the tree under `root` (the store launcher and the PostgreSQL under it). */
+function treePids(root: number): number[] {
+  const parent = new Map<number, number>();
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      /* gone */
+    }
+  }
+  const out = [root];
+  for (let i = 0; i < out.length; i++) for (const [pid, pp] of parent) if (pp === out[i]) out.push(pid);
+  return out;
+}
+
+/** Proportional set size (shared pages split between sharers) of a process tree, in MiB. */
+function treePssMiB(root: number): number {
+  let kib = 0;
+  for (const pid of treePids(root)) {
+    try {
+      const m = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      kib += Number(m?.[1] ?? 0);
+    } catch {
+      /* gone */
+    }
+  }
+  return kib / 1024;
+}
+
+function duMiB(dir: string): number {
+  const out = execFileSync('du', ['-sk', dir], { encoding: 'utf8' });
+  return Number(out.split('\t')[0]) / 1024;
+}
+
+async function timed(samples: Samples, fn: () => Promise<void>): Promise<void> {
+  const t = performance.now();
+  await fn();
+  samples.add(performance.now() - t);
+}
+
+async function getJson(url: string, headers: Record<string, string> = {}): Promise<unknown> {
+  const res = await fetch(url, { headers });
+  if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+function pick<T>(list: T[], i: number): T {
+  return list[(i * 7919) % list.length]!;
+}
+
+async function measure(stack: ParleyStack, seeded: Seeded, infra: Infra | null): Promise<Omit<Figures, 'seedSeconds'>> {
+  const base = `${stack.nodes[0]!.url}/api/v1/sites/${stack.siteId}`;
+  const page = (id: string) => `${base}/pages/${encodeURIComponent(id)}/comments`;
+  const f = {
+    cold: new Samples(),
+    warm: new Samples(),
+    replies: new Samples(),
+    post: new Samples(),
+    counts: new Samples(),
+    queue: new Samples(),
+  };
+  // Cold listings: each page read once, newest/oldest/top in turn (no cache can help).
+  const sorts = ['newest', 'oldest', 'top'];
+  const coldPages = Math.min(SAMPLES, seeded.pages.length);
+  for (let i = 0; i < coldPages; i++)
+    await timed(f.cold, async () => void (await getJson(`${page(pick(seeded.pages, i))}?sort=${sorts[i % 3]}&limit=20`)));
+  const hot = seeded.pages[seeded.pages.length - 1]!;
+  await getJson(`${page(hot)}?limit=20`);
+  for (let i = 0; i < SAMPLES; i++) await timed(f.warm, async () => void (await getJson(`${page(hot)}?limit=20`)));
+  for (let i = 0; i < Math.min(SAMPLES, seeded.parents.length); i++) {
+    const p = pick(seeded.parents, i);
+    await timed(f.replies, async () => void (await getJson(`${page(p.pageId)}?parentId=${p.id}&sort=oldest`)));
+  }
+  // Post acknowledgement over REST, spread over pages (the node knows none of them yet).
+  for (let i = 0; i < SAMPLES; i++) {
+    const token = stack.token(`poster-${i % 20}`);
+    await timed(f.post, async () => {
+      const res = await fetch(page(pick(seeded.pages, i + 3)), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          body: `A new comment ${i} after ${seeded.comments} others`,
+          clientNonce: randomBytes(8).toString('hex'),
+        }),
+      });
+      if (res.status !== 201) throw new Error(`post: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+    });
+  }
+  for (let i = 0; i < SAMPLES; i++) {
+    const q = Array.from({ length: 20 }, (_, j) => `page=${encodeURIComponent(pick(seeded.pages, i * 20 + j + 11))}`).join('&');
+    await timed(f.counts, async () => void (await getJson(`${base}/counts?${q}`)));
+  }
+  // The first page of the moderation queue, as the moderation page asks for it.
+  const mod: Socket = ioClient(`${stack.nodes[0]!.url}/admin`, {
+    transports: ['websocket'],
+    auth: { siteId: stack.siteId, token: stack.token('bench-mod', 'Moderator', ['moderator']) },
+  });
+  await new Promise<void>((resolve, reject) => {
+    mod.once('connect', resolve);
+    mod.once('connect_error', reject);
+  });
+  for (let i = 0; i < Math.min(SAMPLES, 100); i++)
+    await timed(f.queue, async () => {
+      const ack = (await mod.emitWithAck('queue:list', { status: 'pending', limit: 20 })) as { ok: boolean; comments: unknown[] };
+      if (!ack.ok || (seeded.pending > 0 && ack.comments.length === 0)) throw new Error(`queue:list: ${JSON.stringify(ack)}`);
+    });
+  mod.close();
+  return {
+    ...f,
+    diskMiB: infra ? duMiB(infra.storeDir) : NaN,
+    storeRssMiB: infra ? treePssMiB(infra.storePid) : NaN,
+    nodeRssMiB: procRss(stack.nodes[0]!.pid) / 2 ** 20,
+  };
+}
+
+async function runSize(n: number): Promise<Figures> {
+  const external = process.env.MONGODB_URI;
+  const infra = external ? null : await startInfra({ onDisk: true });
+  const dbName = `parley_scale_${n}_${randomBytes(3).toString('hex')}`;
+  const mongoUri = external ? external.replace(/\/[^/?]*(\?|$)/, `/${dbName}$1`) : infra!.mongoUri;
+  const stack = await startParley(
+    infra ?? {
+      mongoUri,
+      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      redisSource: 'REDIS_URL',
+      storeDir: '',
+      storePid: 0,
+      postgresUrl: '',
+      postgresPid: null,
+      stop: async () => {},
+    },
+    1,
+  );
+  const dir = tempDir('parley-scale-');
+  try {
+    let last = 0;
+    const seeded = await seedComments(mongoUri, stack.siteId, n, {
+      onProgress: (done) => {
+        if (n >= 100_000 && done - last >= n / 10) {
+          last = done;
+          process.stderr.write(`  seeded ${done.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} comments…\n`);
+        }
+      },
+    });
+    // As an import does when it finishes: fresh planner statistics for what it loaded (counted in the seeding time).
+    const analyzed = Date.now();
+    if (infra) await analyzeStore(infra.postgresUrl, new URL(mongoUri).pathname.slice(1));
+    const seedSeconds = (seeded.ms + Date.now() - analyzed) / 1000;
+    process.stderr.write(`  N=${n}: seeded in ${fmt(seedSeconds)} s; measuring…\n`);
+    return { seedSeconds, ...(await measure(stack, seeded, infra)) };
+  } finally {
+    dir.remove();
+    await stack.stop();
+    await infra?.stop();
+  }
+}
+
+const TARGETS_AT_1M = { coldP50: 30, coldP99: 120, postP99: 30, countsP99: 30, queueP99: 120, seedSeconds: 300 };
+
+async function main(): Promise<void> {
+  const report = new Report();
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  report.out(`# bench:scale — ${new Date().toISOString()} — commit ${commit}`);
+  report.out(`Machine: ${machineInfo()}`);
+  report.out(
+    `Store: ${process.env.MONGODB_URI ? 'MONGODB_URI' : 'embedded default (FerretDB on its embedded PostgreSQL, on disk)'}; one Parley node; ${SAMPLES} samples a row (sequential requests).\n`,
+  );
+  const results = new Map<number, Figures>();
+  let failed = false;
+  for (const n of SIZES) {
+    process.stderr.write(
+      `[scale] N = ${n.toLocaleString('en-US')} comments over ${Math.round(n / 20).toLocaleString('en-US')} pages\n`,
+    );
+    const f = await runSize(n);
+    results.set(n, f);
+    const b = results.get(SIZES[0]!)!;
+    const at1m = n >= 1_000_000;
+    const p = (s: Samples, q: number) => s.pct(q);
+    const row = (metric: string, v: number, bv: number, target?: string, ok?: boolean, digits = 1): Row => ({
+      metric,
+      parley: v,
+      baseline: bv,
+      target,
+      ok,
+      digits,
+    });
+    const within2x = (s: Samples, bs: Samples) => p(s, 0.5) <= 2 * p(bs, 0.5);
+    const rows: Row[] = [
+      row('seeding (s)', f.seedSeconds, b.seedSeconds, at1m ? '≤ 300' : undefined, at1m ? f.seedSeconds <= 300 : undefined),
+      row(
+        'cold listing p50 (ms)',
+        p(f.cold, 0.5),
+        p(b.cold, 0.5),
+        at1m ? '≤ 30, ≤ 2× N=1k' : undefined,
+        at1m ? p(f.cold, 0.5) <= TARGETS_AT_1M.coldP50 && within2x(f.cold, b.cold) : undefined,
+      ),
+      row(
+        'cold listing p99 (ms)',
+        p(f.cold, 0.99),
+        p(b.cold, 0.99),
+        at1m ? '≤ 120' : undefined,
+        at1m ? p(f.cold, 0.99) <= TARGETS_AT_1M.coldP99 : undefined,
+      ),
+      row('warm listing p50 (ms)', p(f.warm, 0.5), p(b.warm, 0.5)),
+      row('warm listing p99 (ms)', p(f.warm, 0.99), p(b.warm, 0.99)),
+      row('reply listing p50 (ms)', p(f.replies, 0.5), p(b.replies, 0.5)),
+      row('reply listing p99 (ms)', p(f.replies, 0.99), p(b.replies, 0.99)),
+      row(
+        'post ack p50 (ms)',
+        p(f.post, 0.5),
+        p(b.post, 0.5),
+        at1m ? '≤ 2× N=1k' : undefined,
+        at1m ? within2x(f.post, b.post) : undefined,
+      ),
+      row(
+        'post ack p99 (ms)',
+        p(f.post, 0.99),
+        p(b.post, 0.99),
+        at1m ? '≤ 30' : undefined,
+        at1m ? p(f.post, 0.99) <= TARGETS_AT_1M.postP99 : undefined,
+      ),
+      row(
+        'counts of 20 pages p50 (ms)',
+        p(f.counts, 0.5),
+        p(b.counts, 0.5),
+        at1m ? '≤ 2× N=1k' : undefined,
+        at1m ? within2x(f.counts, b.counts) : undefined,
+      ),
+      row(
+        'counts of 20 pages p99 (ms)',
+        p(f.counts, 0.99),
+        p(b.counts, 0.99),
+        at1m ? '≤ 30' : undefined,
+        at1m ? p(f.counts, 0.99) <= TARGETS_AT_1M.countsP99 : undefined,
+      ),
+      row(
+        'moderation queue page p50 (ms)',
+        p(f.queue, 0.5),
+        p(b.queue, 0.5),
+        at1m ? '≤ 2× N=1k' : undefined,
+        at1m ? within2x(f.queue, b.queue) : undefined,
+      ),
+      row(
+        'moderation queue page p99 (ms)',
+        p(f.queue, 0.99),
+        p(b.queue, 0.99),
+        at1m ? '≤ 120' : undefined,
+        at1m ? p(f.queue, 0.99) <= TARGETS_AT_1M.queueP99 : undefined,
+      ),
+      row('store on disk (MiB)', f.diskMiB, b.diskMiB),
+      row('store memory, PSS (MiB)', f.storeRssMiB, b.storeRssMiB),
+      row('Parley node RSS (MiB)', f.nodeRssMiB, b.nodeRssMiB),
+    ];
+    if (rows.some((r) => r.ok === false)) failed = true;
+    report.out(
+      table(
+        `N = ${n.toLocaleString('en-US')} comments, ${Math.round(n / 20).toLocaleString('en-US')} pages (baseline column: N = ${SIZES[0]!.toLocaleString('en-US')})`,
+        rows,
+      ).replace('| Parley | baseline |', `| N = ${n.toLocaleString('en-US')} | N = ${SIZES[0]!.toLocaleString('en-US')} |`) +
+        '\n',
+    );
+  }
+  const file = saveReport('scale', report.text());
+  report.out(`Report saved to ${file}`);
+  if (failed) {
+    console.error('[scale] some targets were missed (rows marked **no**)');
+    process.exitCode = 1;
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,135 @@
+import { Client } from 'pg';
+
+/**
+ * An index the embedded store needs and FerretDB cannot make: a GIN index on
+ * top-level fields of a collection's JSONB column.
+ *
+ * Why: FerretDB v1 (PostgreSQL backend) turns each top-level equality of a
+ * filter into `_jsonb->'field' @> 'value'`, and the btree indexes it creates
+ * for `createIndexes` cannot serve `@>`. A GIN expression index can, when the
+ * statement is planned with its values (the store launcher sets
+ * `plan_cache_mode = force_custom_plan`). Real MongoDB uses the mongoose indexes
+ * declared in the models instead; these are only created on the embedded store.
+ */
+export interface JsonbIndex {
+  collection: string;
+  /** Short name, unique per collection. */
+  name: string;
+  /** Top-level fields a query filters on with equality (a multicolumn GIN serves any subset of them). */
+  fields: string[];
+}
+
+/**
+ * Every hot query's selective equality, by collection. Keep in step with the
+ * repositories: a filter is only served when its selective part is a
+ * top-level equality on one of these fields (never `$in`, `$or` or a range).
+ */
+export const STORE_INDEXES: readonly JsonbIndex[] = [
+  // findById, updates and deletes by id (FerretDB's own _id index is a btree: it cannot serve `@>`).
+  { collection: 'comments', name: 'id', fields: ['_id'] },
+  // Thread listings (top level: siteId + pageId; replies: + parentId), all three sorts.
+  { collection: 'comments', name: 'thread', fields: ['pageId', 'parentId'] },
+  // Idempotent posting: the comment an author posted with a nonce.
+  { collection: 'comments', name: 'nonce', fields: ['clientNonce'] },
+  // Moderation queues, month by month: a site's pending comments, and its comments with open flags.
+  { collection: 'comments', name: 'queue', fields: ['siteId', 'month', 'status', 'flagOpen'] },
+  { collection: 'queue_months', name: 'site', fields: ['siteId'] },
+  { collection: 'pages', name: 'page', fields: ['pageId'] },
+  { collection: 'pages', name: 'locked', fields: ['siteId', 'locked'] },
+  { collection: 'reactions', name: 'comment', fields: ['commentId'] },
+  { collection: 'reactions', name: 'user', fields: ['userId'] },
+  { collection: 'flags', name: 'comment', fields: ['commentId'] },
+  { collection: 'bans', name: 'site', fields: ['siteId'] },
+  { collection: 'trusted_authors', name: 'user', fields: ['userId'] },
+  { collection: 'audit_log', name: 'site', fields: ['siteId'] },
+];
+
+const METADATA_TABLE = '_ferretdb_database_metadata';
+
+function ident(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function quoteLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** The PostgreSQL index name of a JSONB index on a table (≤ 63 bytes, stable). */
+export function pgIndexName(table: string, index: JsonbIndex): string {
+  return `parley_${index.name}_${table}`.slice(0, 63);
+}
+
+/** The statement that creates one index; exported for the EXPLAIN test's messages. */
+export function createIndexSql(schema: string, table: string, index: JsonbIndex): string {
+  const cols = index.fields.map((f) => `(_jsonb -> ${quoteLiteral(f)}) jsonb_path_ops`).join(', ');
+  return `CREATE INDEX IF NOT EXISTS ${ident(pgIndexName(table, index))} ON ${ident(schema)}.${ident(table)} USING gin (${cols})`;
+}
+
+/** Which PostgreSQL table FerretDB keeps each collection of a database in. */
+export async function collectionTables(client: Client, database: string): Promise<Map<string, string>> {
+  const exists = await client.query<{ ok: boolean }>(
+    'SELECT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2) AS ok',
+    [database, METADATA_TABLE],
+  );
+  const tables = new Map<string, string>();
+  if (!exists.rows[0]?.ok) return tables;
+  const res = await client.query<{ collection: string; tbl: string }>(
+    `SELECT _jsonb->>'_id' AS collection, _jsonb->>'table' AS tbl FROM ${ident(database)}.${ident(METADATA_TABLE)}`,
+  );
+  for (const row of res.rows) tables.set(row.collection, row.tbl);
+  return tables;
+}
+
+/** PostgreSQL errors a concurrent creator of the same index raises (another node starting). */
+const CONCURRENT_CREATE = new Set(['23505', '42P07']);
+
+/**
+ * Creates the JSONB indexes of every existing collection of `database` on the
+ * PostgreSQL under the embedded store; idempotent, safe with several nodes
+ * starting at once. Returns the indexes it created.
+ */
+export async function ensureStoreIndexes(
+  postgresUrl: string,
+  database: string,
+  indexes: readonly JsonbIndex[] = STORE_INDEXES,
+): Promise<string[]> {
+  const client = new Client({ connectionString: postgresUrl });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const tables = await collectionTables(client, database);
+    const have = await client.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE schemaname = $1', [database]);
+    const existing = new Set(have.rows.map((r) => r.indexname));
+    const created: string[] = [];
+    for (const index of indexes) {
+      const table = tables.get(index.collection);
+      if (!table || existing.has(pgIndexName(table, index))) continue;
+      try {
+        await client.query(createIndexSql(database, table, index));
+        created.push(`${index.collection}.${index.name}`);
+      } catch (err) {
+        if (!CONCURRENT_CREATE.has((err as { code?: string }).code ?? '')) throw err;
+      }
+    }
+    return created;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Refreshes PostgreSQL's statistics of a database's collections (after a bulk
+ * load: until autovacuum gets there, the planner may not see that an index is
+ * worth using). A few seconds at a million comments.
+ */
+export async function analyzeStore(postgresUrl: string, database: string): Promise<void> {
+  const client = new Client({ connectionString: postgresUrl });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    for (const table of (await collectionTables(client, database)).values())
+      await client.query(`ANALYZE ${ident(database)}.${ident(table)}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -73,7 +73,7 @@ export interface ParleyAdminClient {
   /** Rejects a held or visible comment. */
   reject(commentId: string, reason?: string): Promise<Comment>;
   /** Bans a user from writing on the site (until a date, or for good). */
-  ban(userId: string, opts?: { reason?: string; until?: string | null }): Promise<void>;
+  ban(userId: string, opts?: { reason?: string; until?: string | null; shadow?: boolean }): Promise<void>;
   /** Lifts a ban. */
   unban(userId: string): Promise<void>;
   /** Locks or unlocks a page for writes. */

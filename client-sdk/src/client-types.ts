@@ -38,6 +38,12 @@ export interface ClientOptions {
    * @default 10000
    */
   timeoutMs?: number;
+  /**
+   * `auto`: when the site answers `pow_required`, fetch a challenge, solve it and post again (once).
+   * `off`: throw the `PowRequiredError` instead.
+   * @default 'auto'
+   */
+  proofOfWork?: 'auto' | 'off';
 }
 
 /** Events of `ParleyClient.on`: the server's room events (same payloads) plus connection changes. */
@@ -74,6 +80,10 @@ export interface PostInput {
   parentId?: string | null;
   /** Idempotency key; generated when absent. Reusing it returns the first comment, never a duplicate. */
   clientNonce?: string;
+  /** A solved challenge (see `solveChallenge`); when absent and the site asks for one, `post` solves it itself. */
+  proofOfWork?: string;
+  /** The widget's honeypot field: leave it out. */
+  honeypot?: string;
 }
 
 /** Result of `ParleyClient.post`: the stored comment and whether it is visible or held for moderation. */

@@ -7,7 +7,8 @@
  */
 import type { ClientEvents, ClientOptions, JoinResult, ListQuery, PostInput, PostResult } from './client-types';
 import { Connection, type ConnectionState } from './connection';
-import { UnavailableError } from './errors';
+import { PowRequiredError, UnavailableError } from './errors';
+import { solvePow, type SolveOptions } from './pow';
 import { LivePages } from './live-pages';
 import { Listeners } from './listeners';
 import type {
@@ -15,7 +16,10 @@ import type {
   Comment,
   CommentPage,
   CountsResponse,
+  DataErasure,
+  DataExport,
   GuestTokenResponse,
+  PowChallengeResponse,
   ServerToClientEvents,
   SiteSettings,
 } from './protocol';
@@ -59,6 +63,12 @@ export interface ParleyClient {
   guestToken(name: string): Promise<GuestTokenResponse>;
   /** The site's public settings: whether guests may post, the edit window, the depth cap (REST). */
   settings(): Promise<SiteSettings>;
+  /** Fetches a proof-of-work challenge and solves it; resolves with the `proofOfWork` to post (null if stopped). */
+  solveChallenge(opts?: SolveOptions): Promise<string | null>;
+  /** Everything Parley holds about the signed-in reader on this site (REST). */
+  exportMyData(): Promise<DataExport>;
+  /** Erases the signed-in reader's comments, name, avatar, reactions and flags on this site (REST). */
+  eraseMyData(): Promise<DataErasure>;
   /** Subscribes to an event; returns the unsubscribe function. */
   on<K extends keyof ClientEvents>(event: K, fn: ClientEvents[K]): () => void;
 }
@@ -117,11 +127,16 @@ export function createClient(options: ClientOptions): ParleyClient {
 
   async function postOnce(
     pageId: string,
-    payload: { body: string; parentId: string | null; clientNonce: string },
+    payload: { body: string; parentId: string | null; clientNonce: string; proofOfWork?: string; honeypot?: string },
   ): Promise<Comment> {
     const viaSocket = conn.callIfConnected('comment:post', { pageId, ...payload });
     const { comment } = await (viaSocket ?? rest<{ comment: Comment }>('POST', listUrl(pageId), { body: payload }));
     return comment;
+  }
+
+  async function solveChallenge(opts?: SolveOptions): Promise<string | null> {
+    const challenge = await rest<PowChallengeResponse>('GET', `/sites/${seg(siteId)}/challenge`);
+    return solvePow(challenge, opts);
   }
 
   return {
@@ -147,12 +162,27 @@ export function createClient(options: ClientOptions): ParleyClient {
     },
     list,
     async post(pageId, input) {
-      const payload = { body: input.body, parentId: input.parentId ?? null, clientNonce: input.clientNonce ?? newNonce() };
+      const payload = {
+        body: input.body,
+        parentId: input.parentId ?? null,
+        clientNonce: input.clientNonce ?? newNonce(),
+        ...(input.proofOfWork ? { proofOfWork: input.proofOfWork } : {}),
+        ...(input.honeypot ? { honeypot: input.honeypot } : {}),
+      };
+      let solved = false;
       for (let attempt = 1; ; attempt++) {
         try {
           const comment = await postOnce(pageId, payload);
           return { comment, status: comment.status === 'pending' ? 'pending' : 'visible' };
         } catch (err) {
+          // Headless clients: the site wants work (or the given proof expired) — solve a fresh challenge, once.
+          if (err instanceof PowRequiredError && options.proofOfWork !== 'off' && !solved) {
+            solved = true;
+            const proof = await solveChallenge();
+            if (!proof) throw err;
+            payload.proofOfWork = proof;
+            continue;
+          }
           // Only "no answer" is retried, and always with the same nonce, so the server returns the first comment.
           if (!(err instanceof UnavailableError) || attempt >= MAX_POST_ATTEMPTS) throw err;
           if (conn.state === 'reconnecting') await conn.waitConnected(timeoutMs);
@@ -181,6 +211,9 @@ export function createClient(options: ClientOptions): ParleyClient {
     },
     guestToken: (name) => rest<GuestTokenResponse>('POST', `/sites/${seg(siteId)}/guest-token`, { body: { name } }),
     settings: async () => (await rest<{ settings: SiteSettings }>('GET', `/sites/${seg(siteId)}/settings`)).settings,
+    solveChallenge,
+    exportMyData: () => rest<DataExport>('GET', `/sites/${seg(siteId)}/me/export`),
+    eraseMyData: async () => (await rest<{ erased: DataErasure }>('DELETE', `/sites/${seg(siteId)}/me`)).erased,
     on: (event, fn) => listeners.on(event, fn),
   };
 }

@@ -75,6 +75,11 @@ export class UnavailableError extends ParleyError {
   override name = 'UnavailableError';
 }
 
+/** The site asks this reader for a proof of work the request did not carry or that was not valid (`pow_required`, 403). */
+export class PowRequiredError extends ParleyError {
+  override name = 'PowRequiredError';
+}
+
 type Ctor = new (code: ErrorCode, message: string, opts?: { status?: number; details?: ErrorBody['details'] }) => ParleyError;
 const CLASSES: Partial<Record<ErrorCode, Ctor>> = {
   bad_request: BadRequestError,
@@ -86,6 +91,7 @@ const CLASSES: Partial<Record<ErrorCode, Ctor>> = {
   locked: LockedError,
   banned: BannedError,
   unavailable: UnavailableError,
+  pow_required: PowRequiredError,
 };
 
 /** Turns an error body (HTTP or ack) into the matching error class; unknown codes become a plain `ParleyError`. */

@@ -22,8 +22,11 @@ export {
   NotFoundError,
   ParleyError,
   PayloadTooLargeError,
+  PowRequiredError,
   RateLimitedError,
   UnavailableError,
 } from './errors';
 export type { Transport } from './socket';
+export { solvePow } from './pow';
+export type { SolveOptions } from './pow';
 export type * from './protocol';

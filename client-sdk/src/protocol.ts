@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'locked'
   | 'banned'
   | 'unavailable'
+  | 'pow_required'
   | 'internal';
 
 /** HTTP status of every error code (SPEC "Errors"); socket acks carry the same codes. */
@@ -31,6 +32,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   locked: 423,
   banned: 403,
   unavailable: 503,
+  pow_required: 403,
   internal: 500,
 };
 
@@ -87,7 +89,7 @@ export interface Comment {
   /** Viewer-specific; left out of room broadcasts. */
   viewer?: { reacted: ReactionType[] };
   /** Moderators only: why a comment is held or how often it was flagged. */
-  moderation?: { reason?: string | null; flagCount?: number; flagReasons?: string[] };
+  moderation?: { reason?: string | null; flagCount?: number; flagReasons?: string[]; shadow?: boolean };
 }
 
 /** A successful ack carries `ok: true` and the fields of T. */
@@ -129,6 +131,10 @@ export interface PostCommentInput {
   body: string;
   parentId?: string | null;
   clientNonce?: string;
+  /** A solved challenge (`GET /sites/:siteId/challenge`) where the site asks for proof of work. */
+  proofOfWork?: string;
+  /** The widget's hidden honeypot field: people leave it empty. */
+  honeypot?: string;
 }
 
 /** Reader namespace `/`: client → server. */
@@ -165,7 +171,7 @@ export interface AdminClientToServerEvents {
   'comment:delete': (payload: { commentId: string; reason?: string }, ack: AckFn<{ comment: Comment }>) => void;
   'comment:approve': (payload: { commentId: string }, ack: AckFn<{ comment: Comment }>) => void;
   'comment:reject': (payload: { commentId: string; reason?: string }, ack: AckFn<{ comment: Comment }>) => void;
-  'user:ban': (payload: { userId: string; reason?: string; until?: string | null }, ack: AckFn) => void;
+  'user:ban': (payload: { userId: string; reason?: string; until?: string | null; shadow?: boolean }, ack: AckFn) => void;
   'user:unban': (payload: { userId: string }, ack: AckFn) => void;
   'page:lock': (payload: { pageId: string; locked: boolean }, ack: AckFn) => void;
   'queue:list': (payload: QueueListInput, ack: AckFn<{ comments: Comment[]; nextCursor: string | null }>) => void;
@@ -229,6 +235,12 @@ export interface Site {
   maxDepth: number;
   limits: SiteLimits;
   blockedWords: string[];
+  /** Who must solve a proof-of-work challenge before posting (default `off`). */
+  proofOfWork: ProofOfWorkMode;
+  /** Hold comments of untrusted authors with more than this many links (null: off). */
+  linkHold: number | null;
+  /** Days after which bodies of rejected and deleted comments are purged (null: kept). */
+  retentionDays: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -242,4 +254,60 @@ export interface SiteSettings {
   editWindowSec: number;
   maxDepth: number;
   maxBodyChars: number;
+  /** Who must solve a proof-of-work challenge before posting. */
+  proofOfWork: ProofOfWorkMode;
+}
+
+/** Who must prove work before posting: nobody, guests, untrusted readers (guests and readers without an approved comment), or everyone but moderators. */
+export type ProofOfWorkMode = 'off' | 'guests' | 'untrusted' | 'everyone';
+
+/** `GET /sites/:siteId/challenge` response: an ALTCHA v2 challenge (PBKDF2/SHA-256, signed by the server). */
+export interface PowChallengeResponse {
+  challenge: {
+    parameters: {
+      algorithm: string;
+      nonce: string;
+      salt: string;
+      cost: number;
+      keyLength: number;
+      keyPrefix: string;
+      keySignature?: string;
+      expiresAt?: number;
+      data?: Record<string, string | number | boolean | null>;
+    };
+    signature?: string;
+  };
+  /** Difficulty level (0 = normal; rises during bursts). */
+  level: number;
+  /** Roughly how many attempts a solver needs on average at this level. */
+  expectedAttempts: number;
+}
+
+/** `GET /sites/:siteId/me/export` response: everything Parley holds about one reader on one site. */
+export interface DataExport {
+  siteId: string;
+  userId: string;
+  exportedAt: string;
+  comments: {
+    id: string;
+    pageId: string;
+    parentId: string | null;
+    status: CommentStatus;
+    authorName: string;
+    authorAvatar: string | null;
+    body: string;
+    createdAt: string;
+    editedAt: string | null;
+  }[];
+  reactions: { commentId: string; type: string; createdAt: string }[];
+  flags: { commentId: string; pageId: string; reason: string; createdAt: string }[];
+  subscriptions: { commentId: string; pageId: string }[];
+  moderation: { banned: boolean; banUntil: string | null; trusted: boolean };
+}
+
+/** `DELETE /sites/:siteId/me` response: what was erased. */
+export interface DataErasure {
+  comments: { tombstoned: number; removed: number };
+  reactions: number;
+  flags: number;
 }

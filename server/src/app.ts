@@ -13,6 +13,9 @@ import type { BacklogLimits } from './realtime/slow-readers';
 import type { CommentRecord } from './modules/comments/comments.repository';
 import { buildServices, type Services } from './services';
 
+/** How often each node blanks bodies past their site's retention period (idempotent, so nodes may overlap). */
+const RETENTION_SWEEP_MS = 3600_000;
+
 /** Everything the app needs from outside; `main.ts` builds it from config, tests build their own. */
 export interface AppDeps {
   config: Pick<Config, 'dev' | 'adminApiKey' | 'trustProxy'>;
@@ -37,7 +40,7 @@ export interface AppDeps {
 export interface App {
   httpServer: http.Server;
   io: ParleyServer;
-  services: Pick<Services, 'sites' | 'auth' | 'comments' | 'moderation'>;
+  services: Pick<Services, 'sites' | 'auth' | 'comments' | 'moderation' | 'privacy'>;
   /** The node's domain event bus (tests subscribe to it). */
   events: DomainEvents;
   /** Stops accepting, tells sockets to reconnect elsewhere, finishes in-flight requests; does not close the stores. */
@@ -54,6 +57,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   // 1. Services over their repositories.
   const services = await buildServices({ ...deps, keyPrefix, events, metrics });
+  // Retention: bodies of rejected and deleted comments are blanked once their site's period has passed.
+  const retention = setInterval(
+    () => void services.privacy.purgeRetention().catch((err: unknown) => logger.error({ err }, 'retention purge failed')),
+    RETENTION_SWEEP_MS,
+  );
+  retention.unref();
 
   // 2. The HTTP app. Headers up to 32 KiB (Node: 16), so an oversized bearer token gets the SPEC's 401, not a bare 431.
   const app = buildHttpApp({ config: deps.config, logger, metrics, mongo, redis, services, state });
@@ -78,6 +87,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   async function close(): Promise<void> {
     state.shuttingDown = true;
+    clearInterval(retention);
     // Send every socket away first: clients reconnect to another node and recover there. Requests keep going.
     const idle = setInterval(() => httpServer.closeIdleConnections(), 50);
     const hard = setTimeout(() => httpServer.closeAllConnections(), 8000);
@@ -87,6 +97,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
     await services.importJobs.close();
   }
 
-  const { sites, auth, comments, moderation } = services;
-  return { httpServer, io, services: { sites, auth, comments, moderation }, events, close };
+  const { sites, auth, comments, moderation, privacy } = services;
+  return { httpServer, io, services: { sites, auth, comments, moderation, privacy }, events, close };
 }

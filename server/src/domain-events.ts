@@ -11,7 +11,8 @@ export interface DomainEventMap {
    * announcing it): subscribers announce it again unless it demonstrably went out.
    */
   'comment.retried': { comment: CommentRecord };
-  'comment.updated': { comment: CommentRecord; previousStatus: CommentRecord['status'] };
+  /** `shadowBefore`: the comment was under a shadow ban before this change (an approval lifts it). */
+  'comment.updated': { comment: CommentRecord; previousStatus: CommentRecord['status']; shadowBefore?: boolean };
   'comment.deleted': { comment: CommentRecord; previousStatus: CommentRecord['status'] };
   'flag.created': { comment: CommentRecord; flag: FlagPayload };
   'page.locked': { siteId: string; pageId: string; locked: boolean };

@@ -30,6 +30,12 @@ export function createMetrics() {
       help: 'Rate-limit decisions taken by the in-memory insurance limiter because Redis was unavailable',
       registers: [registry],
     }),
+    spamRefusals: new Counter({
+      name: 'parley_spam_refusals_total',
+      help: 'Posts refused by the spam defences: pow (no or a bad proof of work), honeypot (dropped quietly)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     commentsCreated: new Counter({
       name: 'parley_comments_created_total',
       help: 'Comments stored, by resulting status',

@@ -19,6 +19,10 @@ import { RateLimitService } from './modules/rate-limit/rate-limit.service';
 import { SecretBox } from './modules/sites/secret-box';
 import { SitesRepository } from './modules/sites/sites.repository';
 import { SitesService } from './modules/sites/sites.service';
+import { KeyHasher } from './modules/trust/key-hasher';
+import { ProofOfWork } from './modules/trust/pow.service';
+import { PrivacyRepository } from './modules/trust/privacy.repository';
+import { PrivacyService } from './modules/trust/privacy.service';
 
 /** What the services are built from. */
 export interface ServiceDeps {
@@ -48,6 +52,10 @@ export interface Services {
   /** Imports started over the admin REST API, and the site export. */
   importJobs: ImportJobs;
   exporter: ExportService;
+  /** Proof-of-work challenges and one-time solutions. */
+  pow: ProofOfWork;
+  /** Readers' data export and erasure, and the retention purge. */
+  privacy: PrivacyService;
 }
 
 /** Builds the repositories (creating their indexes) and the services over them. */
@@ -64,7 +72,9 @@ export async function buildServices(deps: ServiceDeps): Promise<Services> {
     if (created.length) logger.info({ created }, 'embedded store: created its JSONB indexes');
   }
 
-  const rateLimits = new RateLimitService({ redis: deps.redis, keyPrefix: deps.keyPrefix, logger, metrics });
+  const hasher = new KeyHasher(deps.secretsKey);
+  const rateLimits = new RateLimitService({ redis: deps.redis, keyPrefix: deps.keyPrefix, logger, metrics, hasher });
+  const pow = new ProofOfWork({ secretsKey: deps.secretsKey, redis: deps.redis, keyPrefix: deps.keyPrefix, rateLimits, logger });
   const importJobs = new ImportJobs({
     conn: mongo,
     // `sites` is read when an import starts, after construction.
@@ -88,6 +98,7 @@ export async function buildServices(deps: ServiceDeps): Promise<Services> {
   const auth = new AuthService({ sites, rateLimits, secretsKey: deps.secretsKey });
   const pages = new PagesService(pagesRepo);
   const comments = new CommentsService({
+    pow,
     repo: commentsRepo,
     pages,
     moderation: modRepo,
@@ -101,5 +112,15 @@ export async function buildServices(deps: ServiceDeps): Promise<Services> {
   });
   const moderation = new ModerationService({ comments, commentsRepo, repo: modRepo, pages, events });
   const exporter = new ExportService(mongo);
-  return { sites, auth, pages, comments, moderation, rateLimits, moderationRepo: modRepo, importJobs, exporter };
+  const privacy = new PrivacyService({
+    repo: new PrivacyRepository(mongo),
+    comments,
+    commentsRepo,
+    moderation: modRepo,
+    sites,
+    auth,
+    events,
+    logger,
+  });
+  return { sites, auth, pages, comments, moderation, rateLimits, moderationRepo: modRepo, importJobs, exporter, pow, privacy };
 }

@@ -29,11 +29,16 @@ ${opts.css ? '<link rel="stylesheet" href="/hostile.css">' : ''}</head>
 
 /** A site without guests that `/members.html` embeds (the test creates it). */
 export const MEMBERS_SITE = 'members-only';
+/** A guests site with `proofOfWork: "guests"` that `/pow.html` embeds (the test creates it). */
+export const POW_SITE = 'pow-guests';
 
 /** Starts the host site; `parley` is the Parley server's origin. */
 export async function startHostSite(parley: string): Promise<HostSite> {
   const csp = `default-src 'self' ${parley}; connect-src 'self' ws: http:`;
-  const routes: Record<string, { body: string; type: string; csp?: boolean }> = {
+  // Workers refused outright: the widget's proof of work must not need one.
+  const noWorkers = `${csp}; worker-src 'none'`;
+  const routes: Record<string, { body: string; type: string; csp?: boolean; policy?: string }> = {
+    '/pow.html': { body: page(parley, '/e2e/pow', { site: POW_SITE }), type: 'text/html', csp: true, policy: noWorkers },
     '/csp.html': { body: page(parley, '/e2e/csp'), type: 'text/html', csp: true },
     '/hostile.html': { body: page(parley, '/e2e/hostile', { css: true }), type: 'text/html', csp: true },
     '/plain.html': { body: page(parley, '/e2e/plain'), type: 'text/html' },
@@ -47,7 +52,7 @@ export async function startHostSite(parley: string): Promise<HostSite> {
     const route = routes[(req.url ?? '/').split('?')[0]!];
     if (!route) return void res.writeHead(req.url === '/favicon.ico' ? 204 : 404).end();
     const headers: Record<string, string> = { 'Content-Type': `${route.type}; charset=utf-8`, 'Cache-Control': 'no-store' };
-    if (route.csp) headers['Content-Security-Policy'] = csp;
+    if (route.csp) headers['Content-Security-Policy'] = route.policy ?? csp;
     res.writeHead(200, headers).end(route.body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

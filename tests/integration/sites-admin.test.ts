@@ -103,6 +103,9 @@ describe('admin REST for sites', () => {
         connectionsPerMinutePerIp: 60,
       },
       blockedWords: [],
+      proofOfWork: 'off',
+      linkHold: null,
+      retentionDays: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

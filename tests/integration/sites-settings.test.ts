@@ -21,6 +21,7 @@ describe('public site settings', () => {
         editWindowSec: 300,
         maxDepth: 2,
         maxBodyChars: 5000,
+        proofOfWork: 'off',
       },
     });
     expect(JSON.stringify(res.body)).not.toContain(site.secret);

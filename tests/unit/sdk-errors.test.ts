@@ -11,6 +11,7 @@ import {
   NotFoundError,
   ParleyError,
   PayloadTooLargeError,
+  PowRequiredError,
   RateLimitedError,
   UnavailableError,
 } from '@parley/sdk/errors';
@@ -28,6 +29,7 @@ describe('SDK error mapping', () => {
     ['locked', LockedError, 423],
     ['banned', BannedError, 403],
     ['unavailable', UnavailableError, 503],
+    ['pow_required', PowRequiredError, 403],
   ])('when the body has code %s, then errorFromBody returns its class with status %i', (code, Cls, status) => {
     const err = errorFromBody({ code, message: 'm' });
     expect(err).toBeInstanceOf(Cls);

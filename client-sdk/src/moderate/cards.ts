@@ -25,6 +25,9 @@ export function renderCard(c: Comment, ctx: CardContext, list: string): HTMLLIEl
     h('time', { datetime: c.createdAt, title: exactTime(c.createdAt, 'en'), text: relativeTime(c.createdAt, 'en', 'just now') }),
     h('span', { class: `status s-${c.status}`, text: c.status }),
     c.parentId ? h('span', { class: 'badge', text: 'reply' }) : null,
+    c.moderation?.shadow
+      ? h('span', { class: 'badge', title: 'written under a shadow ban: only its author sees it', text: 'shadow' })
+      : null,
     flags ? h('span', { class: 'flags', text: `${flags} flag${flags === 1 ? '' : 's'}` }) : null,
   );
   const body = h('div', { class: 'body' });

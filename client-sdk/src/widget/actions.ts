@@ -4,6 +4,7 @@ import type { Item } from './comment-view';
 import { charCount, createComposer, MAX_CHARS, setFormDisabled, setFormError, updateCounter } from './composer';
 import { closest, h, randomId } from './dom';
 import { saveGuestToken, viewerOf } from './identity';
+import { downloadMyData, eraseMyData } from './my-data';
 import type { Widget } from './widget';
 
 /** A readable reason for a failed request. */
@@ -26,11 +27,19 @@ export class Actions {
     ['submit', (e) => void this.onSubmit(e as SubmitEvent)],
     [
       'input',
-      (e) =>
-        closest<HTMLFormElement>(e.target, 'form') && updateCounter(closest<HTMLFormElement>(e.target, 'form')!, this.w.texts),
+      (e) => {
+        const form = closest<HTMLFormElement>(e.target, 'form');
+        if (!form) return;
+        updateCounter(form, this.w.texts);
+        // The reader started writing: solve the site's proof of work meanwhile (if it asks for one).
+        if (form.getAttribute('data-form') !== 'flag') this.w.work.warm(this.w.viewer);
+      },
     ],
     ['keydown', (e) => this.onKey(e as KeyboardEvent)],
   ];
+
+  /** What a post's hidden honeypot field held (people leave it empty). */
+  private readonly honeypots = new WeakMap<Item, string>();
 
   constructor(private readonly w: Widget) {}
 
@@ -75,6 +84,8 @@ export class Actions {
       await w.load();
     } else if (act === 'more') await this.more(button);
     else if (act === 'show-new') this.showNew();
+    else if (act === 'export-data') await downloadMyData(w).catch((err: unknown) => w.announce(reason(err)));
+    else if (act === 'erase-data') await eraseMyData(w).catch((err: unknown) => w.announce(reason(err)));
     else if (act === 'cancel') this.closeSlot(closest<HTMLFormElement>(button, 'form')!);
     else if (item && act === 'replies') await w.loadReplies(item.c.id);
     else if (item && act === 'like') await this.like(item);
@@ -160,6 +171,7 @@ export class Actions {
     }
     setFormError(form, '');
     if (kind === 'edit' && item) return this.edit(item, form, body);
+    const honeypot = form.querySelector<HTMLInputElement>('input[name="website"]')?.value ?? '';
     if (!(await this.ensureIdentity(form))) return;
     const parent = kind === 'reply' ? item : null;
     // Signing a guest in re-renders the post form (the draft moves along): clear the live one.
@@ -167,7 +179,7 @@ export class Actions {
     current.querySelector('textarea')!.value = '';
     updateCounter(current, this.w.texts);
     if (parent) form.remove();
-    await this.post(body, parent);
+    await this.post(body, parent, honeypot);
   }
 
   /** Signs a guest in on their first post: a guest token via the SDK, remembered per site. */
@@ -203,7 +215,7 @@ export class Actions {
     }
   }
 
-  private async post(body: string, parent: Item | null): Promise<void> {
+  private async post(body: string, parent: Item | null, honeypot: string): Promise<void> {
     const w = this.w;
     const v = w.viewer!;
     const nonce = randomId('n');
@@ -224,6 +236,7 @@ export class Actions {
     };
     const item = parent ? w.thread.addReply(parent, temp) : w.thread.addTop(temp, w.sort === 'newest' ? 'start' : 'end');
     item.nonce = nonce;
+    if (honeypot) this.honeypots.set(item, honeypot);
     w.status.hidden = true;
     await this.send(item);
   }
@@ -235,10 +248,14 @@ export class Actions {
     w.thread.paint(item);
     w.incoming.begin();
     try {
+      const proofOfWork = await w.work.take(w.viewer);
+      const honeypot = this.honeypots.get(item);
       const { comment } = await w.client.post(w.o.page, {
         body: item.c.body,
         parentId: item.c.parentId,
         clientNonce: item.nonce,
+        ...(proofOfWork ? { proofOfWork } : {}),
+        ...(honeypot ? { honeypot } : {}),
       });
       if (w.dead) return;
       w.incoming.acknowledged(comment.id);

@@ -63,6 +63,15 @@ export function createComposer(o: ComposerOptions): Composer {
     h('div', { class: 'field' }, h('label', { for: textarea.id, text: label }), textarea),
     h('div', { class: 'meta' }, h('span', { class: 'hints', id: `${id}-h`, text: t.hints }), counter),
     error,
+    // Honeypot: hidden from people (and assistive technology), filled by form-stuffing bots.
+    o.kind === 'edit'
+      ? null
+      : h(
+          'div',
+          { class: 'hp', 'aria-hidden': 'true' },
+          h('label', { for: `${id}-w`, text: t.honeypotLabel }),
+          h('input', { type: 'text', id: `${id}-w`, name: 'website', tabindex: -1, autocomplete: 'off' }),
+        ),
     h(
       'div',
       { class: 'row' },

@@ -17,6 +17,10 @@ export const WIDGET_CSS = `
 .p *,.p *::before,.p *::after{box-sizing:border-box;font:inherit;color:inherit;letter-spacing:normal}
 [hidden]{display:none!important}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
+.mydata{font-size:.85em;color:var(--_muted);margin:-.5em 0 1.25em}
+.mydata summary{cursor:pointer}
+.mydata button{margin:.4em .6em 0 0}
 button,textarea,input,select{font:inherit;color:var(--_fg);margin:0}
 button{cursor:pointer;background:none;border:0;padding:.25em .5em;border-radius:6px;display:inline-flex;align-items:center;gap:.35em}
 button:disabled{cursor:not-allowed;opacity:.6}

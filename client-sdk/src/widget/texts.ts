@@ -48,6 +48,15 @@ export interface WidgetTexts {
   needName: string;
   guestsOff: string;
   posted: string;
+  /** Live-region text while the widget proves work for the site's spam check. */
+  workStarted: string;
+  workReady: string;
+  yourData: string;
+  downloadData: string;
+  eraseData: string;
+  eraseConfirm: string;
+  erased: string;
+  honeypotLabel: string;
   reconnecting: string;
   justNow: string;
   tooLong: string;
@@ -98,6 +107,14 @@ export const en: WidgetTexts = {
   needName: 'Enter your name to comment.',
   guestsOff: 'Sign in to join the conversation.',
   posted: 'Your comment was posted.',
+  workStarted: 'Preparing the spam check in the background.',
+  workReady: 'Spam check ready.',
+  yourData: 'Your data',
+  downloadData: 'Download my data',
+  eraseData: 'Delete my data',
+  eraseConfirm: 'Delete your comments, name and reactions on this site? This cannot be undone.',
+  erased: 'Your data was deleted.',
+  honeypotLabel: 'Leave this field empty',
   reconnecting: 'Reconnecting…',
   justNow: 'just now',
   tooLong: 'Too long',
@@ -148,6 +165,14 @@ export const es: WidgetTexts = {
   needName: 'Escribe tu nombre para comentar.',
   guestsOff: 'Inicia sesión para participar.',
   posted: 'Tu comentario fue publicado.',
+  workStarted: 'Preparando la comprobación antispam en segundo plano.',
+  workReady: 'Comprobación antispam lista.',
+  yourData: 'Tus datos',
+  downloadData: 'Descargar mis datos',
+  eraseData: 'Borrar mis datos',
+  eraseConfirm: '¿Borrar tus comentarios, tu nombre y tus reacciones en este sitio? No se puede deshacer.',
+  erased: 'Tus datos fueron borrados.',
+  honeypotLabel: 'Deja este campo vacío',
   reconnecting: 'Reconectando…',
   justNow: 'ahora mismo',
   tooLong: 'Demasiado largo',

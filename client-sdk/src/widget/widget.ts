@@ -10,6 +10,8 @@ import { widgetSheet } from './styles';
 import { fmt, textsFor, type WidgetTexts } from './texts';
 import { FIRST_REPLIES, Thread } from './thread';
 import { Incoming } from './incoming';
+import { myDataSection } from './my-data';
+import { PostWork } from './work';
 
 /** Options of `Parley.mount(el, options)`. */
 export interface WidgetOptions {
@@ -57,6 +59,8 @@ export class Widget {
   readonly moreBtn: HTMLButtonElement;
   /** Live room events. */
   readonly incoming = new Incoming(this);
+  /** Proof of work solved while the reader types (where the site asks for it). */
+  readonly work: PostWork;
   composer: Composer | null = null;
   viewer: Viewer | null;
   token: string | null;
@@ -90,6 +94,7 @@ export class Widget {
     this.viewer = viewerOf(this.token);
     if (!this.viewer) this.token = null;
     this.client = createClient({ url: o.url, siteId: o.site, token: this.token });
+    this.work = new PostWork({ client: this.client, announce: (m) => this.announce(m), texts: this.texts });
     this.thread = new Thread(
       () => this.ctx(),
       () => this.shadow.activeElement,
@@ -152,6 +157,7 @@ export class Widget {
       const settings = await this.client.settings();
       if (this.dead) return;
       this.editWindowSec = this.o.editWindowSec ?? settings.editWindowSec;
+      this.work.mode = settings.proofOfWork ?? 'off';
       if (!settings.guests && !this.guestsOff) {
         this.guestsOff = true;
         this.renderForm();
@@ -255,6 +261,7 @@ export class Widget {
       initial: draft,
     });
     this.formSlot.replaceChildren(this.composer.form);
+    if (this.viewer) this.formSlot.append(myDataSection(this.texts));
   }
 
   /** Applies a lock change: the form gives way to a notice, reply buttons go. */
@@ -301,6 +308,7 @@ export class Widget {
     if (this.dead) return;
     this.dead = true;
     clearInterval(this.timer);
+    this.work.stop();
     for (const off of this.offs.splice(0)) off();
     this.actions.detach(this.root);
     this.client.disconnect();

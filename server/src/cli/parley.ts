@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config';
 import { openCliContext } from './cli-context';
 import { exportCommand, importCommand } from './import-commands';
 import { siteCommands, type WithContext } from './site-commands';
+import { userCommands } from './user-commands';
 
 const ENVIRONMENT_HELP = `
 Environment (the same as the server's):
@@ -38,6 +39,7 @@ async function main(argv: string[]): Promise<void> {
   program.addCommand(siteCommands(withContext));
   program.addCommand(importCommand(withContext));
   program.addCommand(exportCommand(withContext));
+  for (const cmd of userCommands(withContext)) program.addCommand(cmd);
   await program.parseAsync(argv);
 }
 

@@ -57,6 +57,16 @@ function addFieldOptions(cmd: Command): Command {
       readPem,
     )
     .option('--blocked-word <word>', 'hold comments containing this word for review (repeatable)', collect)
+    .addOption(
+      new Option('--proof-of-work <who>', 'who solves a proof-of-work challenge before posting (default off)').choices([
+        'off',
+        'guests',
+        'untrusted',
+        'everyone',
+      ]),
+    )
+    .option('--link-hold <n>', 'hold comments of untrusted authors with more than n links', integer)
+    .option('--retention-days <n>', 'purge bodies of rejected and deleted comments after n days', integer)
     .option('--json', 'print JSON instead of text');
 }
 
@@ -70,6 +80,9 @@ interface FieldOpts {
   limit?: Record<string, number>;
   publicKeyFile?: string;
   blockedWord?: string[];
+  proofOfWork?: string;
+  linkHold?: number;
+  retentionDays?: number;
   json?: boolean;
 }
 
@@ -84,6 +97,9 @@ function fields(o: FieldOpts): Record<string, unknown> {
     limits: o.limit,
     publicKey: o.publicKeyFile,
     blockedWords: o.blockedWord,
+    proofOfWork: o.proofOfWork,
+    linkHold: o.linkHold,
+    retentionDays: o.retentionDays,
   };
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined));
 }

@@ -15,6 +15,7 @@ import { staticRouter } from '../modules/demo/static.routes';
 import { healthRouter, type ReadinessCheck } from '../modules/health/health.routes';
 import { moderationRouter } from '../modules/moderation/moderation.routes';
 import { importsRouter } from '../modules/imports/imports.routes';
+import { trustRouter } from '../modules/trust/trust.routes';
 import { siteSettingsRouter, sitesRouter } from '../modules/sites/sites.routes';
 import type { Services } from '../services';
 import { restCors } from './cors';
@@ -49,6 +50,13 @@ export function buildHttpApp(deps: HttpAppDeps): express.Express {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
+      // Client addresses are never written anywhere, logs included (see README "What Parley stores about readers").
+      serializers: {
+        req: (req: Record<string, unknown>) => {
+          const { remoteAddress: _a, remotePort: _p, ...rest } = req;
+          return rest;
+        },
+      },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
     }),
   );
@@ -88,6 +96,15 @@ export function buildHttpApp(deps: HttpAppDeps): express.Express {
   api.use(authRouter(auth));
   if (config.dev) api.use(devAuthRouter(auth));
   api.use(commentsRouter(comments));
+  api.use(
+    trustRouter({
+      sites,
+      pow: services.pow,
+      privacy: services.privacy,
+      rateLimits: services.rateLimits,
+      adminApiKey: config.adminApiKey,
+    }),
+  );
   api.use(moderationRouter({ repo: moderationRepo, sites, auth, adminApiKey: config.adminApiKey }));
   app.use('/api/v1', api);
   app.use(staticRouter({ dev: config.dev }));

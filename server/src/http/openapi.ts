@@ -13,6 +13,7 @@ import {
 } from '../modules/comments/comments.schemas';
 import { importJobParams, importQuerySchema, importSiteParams } from '../modules/imports/imports.schemas';
 import { createSiteSchema, siteIdSchema, updateSiteSchema } from '../modules/sites/sites.schemas';
+import { userParamsSchema } from '../modules/trust/trust.routes';
 import * as wire from './wire.schemas';
 
 type Security = 'none' | 'reader' | 'readerOptional' | 'admin';
@@ -218,6 +219,48 @@ export const ROUTES: RouteDoc[] = [
         contentType: 'application/x-ndjson',
       },
     },
+  },
+  {
+    method: 'get',
+    path: '/sites/{siteId}/challenge',
+    summary:
+      'A signed proof-of-work challenge (ALTCHA v2, PBKDF2/SHA-256) to solve and send as `proofOfWork` with a post, where the site asks for one; one solution per post, cost rising during bursts',
+    security: 'none',
+    params: siteParams,
+    responses: { 200: { description: 'The challenge, its level and the expected attempts', schema: wire.challengeResponse } },
+  },
+  {
+    method: 'get',
+    path: '/sites/{siteId}/me/export',
+    summary: "Everything held about the token's reader on the site: comments, reactions, flags, subscriptions",
+    security: 'reader',
+    params: siteParams,
+    responses: { 200: { description: 'The export', schema: wire.dataExportResponse } },
+  },
+  {
+    method: 'delete',
+    path: '/sites/{siteId}/me',
+    summary:
+      "Erase the token's reader from the site: comments become authorless tombstones (or go when nothing replies to them), reactions and flags go",
+    security: 'reader',
+    params: siteParams,
+    responses: { 200: { description: 'What was erased', schema: wire.erasureResponse } },
+  },
+  {
+    method: 'get',
+    path: '/sites/{siteId}/users/{userId}/export',
+    summary: 'The data export of any user id of the site (admin key)',
+    security: 'admin',
+    params: userParamsSchema,
+    responses: { 200: { description: 'The export', schema: wire.dataExportResponse } },
+  },
+  {
+    method: 'delete',
+    path: '/sites/{siteId}/users/{userId}',
+    summary: 'Erase any user id from the site (admin key)',
+    security: 'admin',
+    params: userParamsSchema,
+    responses: { 200: { description: 'What was erased', schema: wire.erasureResponse } },
   },
 ];
 

@@ -50,6 +50,8 @@ export const commentSchema = z.object({
       reason: z.string().nullable().optional(),
       flagCount: z.number().int().optional(),
       flagReasons: z.array(z.string()).optional(),
+      /** Written under a shadow ban: nobody but its author and moderators sees it. */
+      shadow: z.boolean().optional(),
     })
     .optional(),
 }) satisfies z.ZodType<Comment>;
@@ -99,6 +101,9 @@ export const siteSchema = z.object({
   maxDepth: z.number().int(),
   limits,
   blockedWords: z.array(z.string()),
+  proofOfWork: z.enum(['off', 'guests', 'untrusted', 'everyone']),
+  linkHold: z.number().int().nullable(),
+  retentionDays: z.number().int().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 }) satisfies z.ZodType<Site>;
@@ -129,6 +134,7 @@ export const settingsResponse = z.object({
     editWindowSec: z.number().int(),
     maxDepth: z.number().int(),
     maxBodyChars: z.number().int(),
+    proofOfWork: z.enum(['off', 'guests', 'untrusted', 'everyone']),
   }),
 }) satisfies z.ZodType<{ settings: SiteSettings }>;
 
@@ -157,5 +163,58 @@ export const importJobResponse = z.object({
     status: z.enum(['running', 'done', 'failed']),
     progress: z.number().min(0).max(100),
     report: importReport.nullable(),
+  }),
+});
+
+/** `GET /sites/:siteId/challenge`: a signed ALTCHA v2 challenge. */
+export const challengeResponse = z.object({
+  challenge: z.object({
+    parameters: z.object({
+      algorithm: z.literal('PBKDF2/SHA-256'),
+      nonce: z.string(),
+      salt: z.string(),
+      cost: z.number().int(),
+      keyLength: z.number().int(),
+      keyPrefix: z.string(),
+      keySignature: z.string().optional(),
+      expiresAt: z.number().int().optional(),
+      data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+    }),
+    signature: z.string(),
+  }),
+  level: z.number().int().min(0),
+  expectedAttempts: z.number().int().min(1),
+});
+
+/** `GET /sites/:siteId/me/export` and the admin export of one user. */
+export const dataExportResponse = z.object({
+  siteId: z.string(),
+  userId: z.string(),
+  exportedAt: z.iso.datetime(),
+  comments: z.array(
+    z.object({
+      id: z.string(),
+      pageId: z.string(),
+      parentId: z.string().nullable(),
+      status: z.enum(['visible', 'pending', 'deleted', 'rejected']),
+      authorName: z.string(),
+      authorAvatar: z.string().nullable(),
+      body: z.string(),
+      createdAt: z.iso.datetime(),
+      editedAt: z.iso.datetime().nullable(),
+    }),
+  ),
+  reactions: z.array(z.object({ commentId: z.string(), type: z.string(), createdAt: z.iso.datetime() })),
+  flags: z.array(z.object({ commentId: z.string(), pageId: z.string(), reason: z.string(), createdAt: z.iso.datetime() })),
+  subscriptions: z.array(z.object({ commentId: z.string(), pageId: z.string() })),
+  moderation: z.object({ banned: z.boolean(), banUntil: z.iso.datetime().nullable(), trusted: z.boolean() }),
+});
+
+/** `DELETE /sites/:siteId/me` and the admin erasure of one user. */
+export const erasureResponse = z.object({
+  erased: z.object({
+    comments: z.object({ tombstoned: z.number().int().min(0), removed: z.number().int().min(0) }),
+    reactions: z.number().int().min(0),
+    flags: z.number().int().min(0),
   }),
 });

@@ -1,7 +1,7 @@
 import type { DomainEvents } from '../domain-events';
 import type { Metrics } from '../metrics';
 import { toPublicComment } from '../modules/comments/comments.mapper';
-import type { CommentRecord } from '../modules/comments/comments.repository';
+import { isPublic, type CommentRecord } from '../modules/comments/comments.repository';
 import type { Redis } from 'ioredis';
 import { announcedInStream, publishing, RETRY_LOOKBACK_MS } from './announcements';
 import type { AdminNamespace, ParleyServer } from './io';
@@ -41,8 +41,8 @@ export function attachBroadcast(
   /** Announces a new comment; resolves once the page's (or author's) event has been handed to every node. */
   const announce = (c: CommentRecord): Promise<void> => {
     const payload = { comment: toPublicComment(c) };
-    // Held comments reach only their author's own sockets (and moderators, below).
-    const out = published(() => (c.status === 'visible' ? pageRoom(c) : authorRoom(c)).emit('comment:created', payload));
+    // Held comments, and comments under a shadow ban, reach only their author's own sockets (and moderators, below).
+    const out = published(() => (isPublic(c) ? pageRoom(c) : authorRoom(c)).emit('comment:created', payload));
     setImmediate(() => mods(c.siteId).emit('mod:comment', { comment: toPublicComment(c, { moderator: true }) }));
     count('comment:created');
     return out;
@@ -65,17 +65,18 @@ export function attachBroadcast(
     // A retry of a post whose first attempt died between the store write and the announcement:
     // announce it now, unless the stream shows it already went out (never a second copy).
     events.on('comment.retried', async ({ comment: c }) => {
-      if (!opts.clustered || !opts.redis || !opts.streamName || c.status !== 'visible') return;
+      if (!opts.clustered || !opts.redis || !opts.streamName || !isPublic(c)) return;
       if (Date.now() - c.createdAt.getTime() > RETRY_LOOKBACK_MS) return;
       const seen = await announcedInStream(opts.redis, opts.streamName, c.id, c.createdAt.getTime() - 10_000);
       if (seen === false) await announce(c);
     }),
     events.on(
       'comment.updated',
-      later(({ comment: c, previousStatus }) => {
+      later(({ comment: c, previousStatus, shadowBefore }) => {
         const payload = { comment: toPublicComment(c) };
-        const wasVisible = previousStatus === 'visible';
-        if (c.status === 'visible') pageRoom(c).emit(wasVisible ? 'comment:updated' : 'comment:created', payload);
+        // A shadow comment was never public, whatever its status (approval clears the mark first).
+        const wasVisible = previousStatus === 'visible' && !(c.shadow || shadowBefore === true);
+        if (isPublic(c)) pageRoom(c).emit(wasVisible ? 'comment:updated' : 'comment:created', payload);
         else {
           if (wasVisible) pageRoom(c).emit('comment:deleted', { id: c.id, pageId: c.pageId });
           authorRoom(c).emit('comment:updated', payload);
@@ -88,7 +89,7 @@ export function attachBroadcast(
       'comment.deleted',
       later(({ comment: c, previousStatus }) => {
         const payload = { id: c.id, pageId: c.pageId };
-        if (previousStatus === 'visible') pageRoom(c).emit('comment:deleted', payload);
+        if (previousStatus === 'visible' && !c.shadow) pageRoom(c).emit('comment:deleted', payload);
         else authorRoom(c).emit('comment:deleted', payload);
         mods(c.siteId).emit('comment:deleted', payload);
         count('comment:deleted');

@@ -35,6 +35,10 @@ export interface CommentDoc {
   /** Imported only, private (never in the public JSON): what the source knew of the author. */
   authorEmail?: string;
   authorUrl?: string;
+  /** Written under a shadow ban: only its author (and moderators) see it. Left out when false. */
+  shadow?: boolean;
+  /** When the status last changed (retention of rejected and deleted bodies counts from here). */
+  statusAt?: Date;
 }
 
 const commentSchema = new Schema<CommentDoc>(
@@ -64,6 +68,8 @@ const commentSchema = new Schema<CommentDoc>(
     sourceKey: { type: String },
     authorEmail: { type: String },
     authorUrl: { type: String },
+    shadow: { type: Boolean },
+    statusAt: { type: Date },
   },
   { versionKey: false },
 );
@@ -80,6 +86,8 @@ commentSchema.index({ sourceKey: 1 }, { unique: true, sparse: true, name: 'impor
 // Moderation queues, read month by month (see queue-months.ts).
 commentSchema.index({ siteId: 1, status: 1, month: 1, _id: -1 }, { name: 'queue_status_month' });
 commentSchema.index({ siteId: 1, flagOpen: 1, month: 1, _id: -1 }, { name: 'queue_flagged_month' });
+// A reader's own comments (data export and erasure).
+commentSchema.index({ siteId: 1, authorId: 1 }, { name: 'by_author' });
 
 /** Registers the Comment model on a connection. */
 export function commentModel(conn: Connection): Model<CommentDoc> {
@@ -107,6 +115,7 @@ const reactionSchema = new Schema<ReactionDoc>(
 );
 reactionSchema.index({ commentId: 1, userId: 1, type: 1 }, { unique: true, name: 'one_per_user' });
 reactionSchema.index({ siteId: 1 }, { name: 'by_site' });
+reactionSchema.index({ siteId: 1, userId: 1 }, { name: 'by_user' });
 
 /** Registers the Reaction model on a connection. */
 export function reactionModel(conn: Connection): Model<ReactionDoc> {
@@ -136,6 +145,7 @@ const flagSchema = new Schema<FlagDoc>(
 );
 flagSchema.index({ commentId: 1, userId: 1 }, { unique: true, name: 'one_per_user' });
 flagSchema.index({ siteId: 1 }, { name: 'by_site' });
+flagSchema.index({ siteId: 1, userId: 1 }, { name: 'by_user' });
 
 /** Registers the Flag model on a connection. */
 export function flagModel(conn: Connection): Model<FlagDoc> {

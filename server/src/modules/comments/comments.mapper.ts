@@ -35,6 +35,7 @@ export function toPublicComment(c: CommentRecord, opts: MapOptions = {}): Commen
     out.moderation = {
       reason: c.modReason,
       flagCount: c.flagCount,
+      ...(c.shadow ? { shadow: true } : {}),
       ...(opts.flagReasons ? { flagReasons: opts.flagReasons } : {}),
     };
   }

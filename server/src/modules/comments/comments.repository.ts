@@ -8,10 +8,24 @@ import { KeyedSerial } from './keyed-serial';
 import { monthOf, QueueMonths } from './queue-months';
 
 /** A comment as the services see it: the stored fields as plain data, with string ids. */
-export type CommentRecord = Omit<CommentDoc, '_id' | 'parentId'> & { id: string; parentId: string | null };
+export type CommentRecord = Omit<CommentDoc, '_id' | 'parentId' | 'shadow' | 'statusAt'> & {
+  id: string;
+  parentId: string | null;
+  /** Written under a shadow ban: shown to its author and moderators only. */
+  shadow: boolean;
+  statusAt: Date | null;
+};
 
 /** Fields of a new comment. */
-export type NewComment = Omit<CommentRecord, 'id' | 'replyCount' | 'likeCount' | 'flagCount' | 'flagOpen' | 'editedAt'>;
+export type NewComment = Omit<
+  CommentRecord,
+  'id' | 'replyCount' | 'likeCount' | 'flagCount' | 'flagOpen' | 'editedAt' | 'shadow' | 'statusAt'
+> & { shadow?: boolean };
+
+/** Whether everyone may see a comment: visible and not written under a shadow ban. */
+export function isPublic(c: Pick<CommentRecord, 'status' | 'shadow'>): boolean {
+  return c.status === 'visible' && !c.shadow;
+}
 
 /** Who is listing, which decides what beyond visible comments they see. */
 export type ListAudience = { kind: 'public' } | { kind: 'author'; userId: string } | { kind: 'moderator' };
@@ -50,6 +64,8 @@ export function toRecord(doc: CommentDoc): CommentRecord {
     flagCount: doc.flagCount ?? 0,
     flagOpen: Boolean(doc.flagOpen),
     modReason: doc.modReason ?? null,
+    shadow: Boolean(doc.shadow),
+    statusAt: doc.statusAt ?? null,
   };
 }
 
@@ -60,9 +76,15 @@ export function isObjectId(id: unknown): id is string {
 
 function visibilityFilter(audience: ListAudience): FilterQuery<CommentDoc> {
   // Tombstones stay only while they hold replies up.
-  const shown: FilterQuery<CommentDoc>[] = [{ status: 'visible' }, { status: 'deleted', replyCount: trusted({ $gt: 0 }) }];
-  if (audience.kind === 'moderator') shown.push({ status: trusted({ $in: ['pending', 'rejected'] }) });
-  if (audience.kind === 'author') shown.push({ authorId: audience.userId, status: trusted({ $in: ['pending', 'rejected'] }) });
+  // Comments written under a shadow ban are left out for everyone but their author and moderators.
+  const shown: FilterQuery<CommentDoc>[] = [
+    { status: 'visible', shadow: trusted({ $ne: true }) },
+    { status: 'deleted', replyCount: trusted({ $gt: 0 }) },
+  ];
+  if (audience.kind === 'moderator')
+    shown.push({ status: trusted({ $in: ['pending', 'rejected'] }) }, { status: 'visible', shadow: true });
+  if (audience.kind === 'author')
+    shown.push({ authorId: audience.userId, status: trusted({ $in: ['pending', 'rejected', 'visible'] }) });
   return { $or: shown };
 }
 
@@ -116,10 +138,12 @@ export class CommentsRepository {
   async insert(c: NewComment): Promise<CommentRecord> {
     // Straight to the driver: every field is set here, and mongoose's document machinery
     // (construction, validation, save hooks) cost CPU on each post's acknowledgement path (docs/performance.md).
+    const { shadow, ...fields } = c;
     const _id = new Types.ObjectId();
     const doc: CommentDoc = {
       _id,
-      ...c,
+      ...fields,
+      ...(shadow ? { shadow: true } : {}),
       month: monthOf(_id),
       parentId: c.parentId ? new Types.ObjectId(c.parentId) : null,
       replyCount: 0,
@@ -252,6 +276,15 @@ export class CommentsRepository {
   ): Promise<{ items: CommentRecord[]; more: boolean }> {
     const { docs, more } = await this.queues.page(siteId, kind, limit, beforeId);
     return { items: docs.map(toRecord), more };
+  }
+
+  /** The parent ids (null: top level) of the visible comments an author wrote on a page under a shadow ban. */
+  async shadowParents(siteId: string, pageId: string, authorId: string): Promise<(string | null)[]> {
+    const docs = await this.Comment.find(
+      { siteId, pageId, authorId, status: 'visible', shadow: true },
+      { _id: 0, parentId: 1 },
+    ).lean<Pick<CommentDoc, 'parentId'>[]>();
+    return docs.map((d) => (d.parentId ? d.parentId.toHexString() : null));
   }
 
   /** Removes every comment, reaction and flag of a site. */

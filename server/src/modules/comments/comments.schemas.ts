@@ -41,6 +41,10 @@ export const postBodySchema = z.object({
   /** Page metadata the widget may send on first post. */
   pageTitle: z.string().trim().max(300).optional(),
   pageUrl: z.string().url().max(2000).optional(),
+  /** A solved proof-of-work challenge (base64 ALTCHA payload), where the site asks for one. */
+  proofOfWork: z.string().min(1).max(4000).optional(),
+  /** The widget's hidden honeypot field; anything in it drops the post quietly. */
+  honeypot: z.string().max(1000).optional(),
 });
 export type PostInput = z.infer<typeof postBodySchema>;
 

@@ -13,6 +13,7 @@ import {
   blockedWords,
   guestsAllowed,
   notBanned,
+  linkHold,
   runChecks,
   type CheckInput,
 } from '../moderation/checks';
@@ -22,7 +23,9 @@ import type { RateLimitService } from '../rate-limit/rate-limit.service';
 import type { SiteRecord } from '../sites/sites.mapper';
 import type { SitesService } from '../sites/sites.service';
 import { decodeCursor, encodeCursor } from './cursor';
-import type { CommentRecord, CommentsRepository, ListAudience } from './comments.repository';
+import { isPublic, type CommentRecord, type CommentsRepository, type ListAudience } from './comments.repository';
+import { honeypotGhost } from '../trust/honeypot';
+import type { ProofOfWork } from '../trust/pow.service';
 import { toPublicComment } from './comments.mapper';
 import { ListingCache } from './listing-cache';
 import { renderBody } from './render';
@@ -46,6 +49,8 @@ export interface CommentsDeps {
   metrics: Metrics;
   /** Where a failed counter update is reported (it no longer fails the post that caused it). */
   logger?: Logger;
+  /** Checks and spends proof-of-work solutions where a site asks for them (absent: never asked). */
+  pow?: ProofOfWork;
   /** Test-only: runs between a new comment's store write and its announcement (fault tests kill the node here). */
   beforeAnnounce?: (comment: CommentRecord) => void;
 }
@@ -89,14 +94,39 @@ export class CommentsService {
     p: Principal,
     body: string,
     needTrust: boolean,
-  ): Promise<CheckInput> {
+  ): Promise<CheckInput & { shadow: boolean }> {
     const moderator = isModerator(p);
-    const [locked, banned, trusted] = await Promise.all([
+    // Trust (a moderator approved one of their comments) matters to `first` moderation, link holds and proof of work.
+    const askTrust =
+      needTrust && !moderator && (site.moderation === 'first' || site.linkHold !== null || site.proofOfWork === 'untrusted');
+    const [locked, ban, trusted] = await Promise.all([
       this.deps.pages.isLocked(site.siteId, pageId),
-      moderator ? false : this.deps.moderation.isBanned(site.siteId, p.userId),
-      needTrust && !moderator && site.moderation === 'first' ? this.deps.moderation.isTrusted(site.siteId, p.userId) : true,
+      moderator ? ('none' as const) : this.deps.moderation.banState(site.siteId, p.userId),
+      askTrust ? this.deps.moderation.isTrusted(site.siteId, p.userId) : true,
     ]);
-    return { site, author: { guest: p.guest, moderator, banned, trusted }, page: { locked }, body };
+    const untrusted = !moderator && (p.guest || !trusted);
+    return {
+      site,
+      author: { guest: p.guest, moderator, banned: ban === 'banned', trusted, untrusted },
+      page: { locked },
+      body,
+      shadow: ban === 'shadow',
+    };
+  }
+
+  /** Whether this post must carry a proof of work (the site's `proofOfWork` setting). */
+  private needsWork(site: SiteRecord, input: CheckInput): boolean {
+    if (!this.deps.pow || input.author.moderator) return false;
+    switch (site.proofOfWork) {
+      case 'everyone':
+        return true;
+      case 'untrusted':
+        return input.author.untrusted === true;
+      case 'guests':
+        return input.author.guest;
+      default:
+        return false;
+    }
   }
 
   private async commentOfSite(id: string): Promise<{ comment: CommentRecord; site: SiteRecord }> {
@@ -127,14 +157,20 @@ export class CommentsService {
         : { kind: 'public' };
     const sort = input.sort as SortOrder;
     const after = input.cursor ? decodeCursor(input.cursor, sort) : null;
+    // A shadow-banned author's own counts include what only they see, so nothing gives the ban away.
+    const shadowed =
+      audience.kind === 'author' && (await this.deps.moderation.banState(siteId, audience.userId)) === 'shadow'
+        ? await this.deps.repo.shadowParents(siteId, pageId, audience.userId)
+        : [];
+    const ownUnder = (parentId: string) => shadowed.filter((id) => id === parentId).length;
     let total: number;
     if (input.parentId) {
       await this.deps.pages.summary(siteId, pageId); // waits for this node's counter writes to the page
       const parent = await this.deps.repo.find(input.parentId);
       if (!parent || parent.siteId !== siteId || parent.pageId !== pageId) throw errors.notFound('parent comment');
-      total = parent.replyCount;
+      total = parent.replyCount + ownUnder(parent.id);
     } else {
-      total = await this.deps.pages.visibleCount(siteId, pageId);
+      total = (await this.deps.pages.visibleCount(siteId, pageId)) + shadowed.length;
     }
     const { items, more } = await this.deps.repo.list({
       siteId,
@@ -155,7 +191,10 @@ export class CommentsService {
     return {
       // Anonymous readers get `viewer: { reacted: [] }` too: only room broadcasts leave `viewer` out (SPEC).
       comments: items.map((c) =>
-        toPublicComment(c, { reacted: reacted?.get(c.id) ?? [], moderator: audience.kind === 'moderator' }),
+        toPublicComment(shadowed.length ? { ...c, replyCount: c.replyCount + ownUnder(c.id) } : c, {
+          reacted: reacted?.get(c.id) ?? [],
+          moderator: audience.kind === 'moderator',
+        }),
       ),
       nextCursor: more && last ? encodeCursor({ sort, id: last.id, likes: last.likeCount }) : null,
       total: Math.max(0, total),
@@ -166,6 +205,11 @@ export class CommentsService {
   async post(siteId: string, pageId: string, input: PostInput, actor: Actor): Promise<PostResult> {
     const site = await this.deps.sites.get(siteId);
     const p = this.requirePrincipal(site, actor);
+    if (input.honeypot) {
+      this.deps.logger?.info({ siteId, userId: p.userId }, 'honeypot filled: post dropped');
+      this.deps.metrics.spamRefusals.inc({ reason: 'honeypot' });
+      return { comment: this.forViewer(honeypotGhost(siteId, pageId, p, input), p, []), httpStatus: 202 };
+    }
     try {
       return await this.create(site, p, pageId, input, actor);
     } catch (err) {
@@ -187,14 +231,23 @@ export class CommentsService {
     if (input.parentId) {
       const parent = await this.deps.repo.find(input.parentId);
       if (!parent || parent.siteId !== siteId || parent.pageId !== pageId) throw errors.notFound('parent comment');
-      if (parent.status !== 'visible') throw errors.unprocessable('the comment you reply to is not visible');
+      if (parent.status !== 'visible' || (parent.shadow && parent.authorId !== p.userId))
+        throw errors.unprocessable('the comment you reply to is not visible');
       // At the depth cap a reply joins its parent's level instead of nesting deeper.
       if (parent.depth >= site.maxDepth) ({ parentId, depth } = { parentId: parent.parentId, depth: parent.depth });
       else ({ parentId, depth } = { parentId: parent.id, depth: parent.depth + 1 });
     }
-    const verdict = runChecks(POST_CHECKS, await this.checkInput(site, pageId, p, input.body, true));
+    const checked = await this.checkInput(site, pageId, p, input.body, true);
+    const verdict = runChecks(POST_CHECKS, checked);
     if (verdict.kind === 'refuse') throw verdict.error;
     const status: CommentStatus = verdict.kind === 'hold' ? 'pending' : 'visible';
+    // Spent before the budgets: a post refused for want of work costs the poster nothing else.
+    if (this.needsWork(site, checked))
+      await this.deps.pow!.spend(site, input.proofOfWork).catch((err: unknown) => {
+        this.deps.metrics.spamRefusals.inc({ reason: 'pow' });
+        throw err;
+      });
+    const shadow = checked.shadow;
 
     const nonce = input.clientNonce ?? `srv-${randomBytes(12).toString('base64url')}`;
     const dupKey = [siteId, p.userId, pageId, input.body];
@@ -209,6 +262,7 @@ export class CommentsService {
           this.deps.rateLimits.consume('postsPerMinutePerIp', site.limits, `${siteId}:${actor.ip}`),
         ]);
         for (const decision of [byUser, byIp]) if (!decision.allowed) throw errors.rateLimited(decision.retryAfterMs);
+        void this.deps.rateLimits.countSitePost(siteId);
       }
       const meta = { title: input.pageTitle, url: input.pageUrl };
       // A visible comment's counter upsert creates the page after the acknowledgement; a held one creates it now.
@@ -228,6 +282,7 @@ export class CommentsService {
         clientNonce: nonce,
         createdAt: new Date(),
         modReason: verdict.kind === 'hold' ? verdict.reason : null,
+        ...(shadow ? { shadow: true } : {}),
       });
       this.deps.metrics.commentsCreated.inc({ status });
       this.deps.beforeAnnounce?.(comment);
@@ -236,7 +291,8 @@ export class CommentsService {
       // acknowledging has already handed the event over. The counters are not waited for: they
       // are derived data, and totals read on this node wait for them (countsSettled).
       await this.deps.events.emitAndSettle('comment.created', { comment }, ANNOUNCE_TIMEOUT_MS);
-      if (status === 'visible')
+      // A comment under a shadow ban is counted nowhere: nobody else may notice it.
+      if (isPublic(comment))
         this.trackCounts(comment, +1, meta).catch((err: unknown) =>
           this.deps.logger?.error(
             { err, commentId: comment.id },
@@ -273,10 +329,10 @@ export class CommentsService {
     if (comment.status === 'deleted' || comment.status === 'rejected') throw errors.notFound('comment');
     if (Date.now() - comment.createdAt.getTime() > site.editWindowSec * 1000)
       throw errors.forbidden('the edit window for this comment has passed');
-    const input = await this.checkInput(site, comment.pageId, p, body, false);
+    const input = await this.checkInput(site, comment.pageId, p, body, true);
     const verdict = runChecks(WRITE_CHECKS, input);
     if (verdict.kind === 'refuse') throw verdict.error;
-    const held = runChecks([blockedWords], input);
+    const held = runChecks([blockedWords, linkHold], input);
     const set: Partial<CommentRecord> = { body, html: renderBody(body), editedAt: new Date() };
     if (held.kind === 'hold' && comment.status === 'visible') Object.assign(set, { status: 'pending', modReason: held.reason });
     const updated = await this.applyChange(comment, set, ['visible', 'pending']);
@@ -306,14 +362,20 @@ export class CommentsService {
    */
   async applyChange(comment: CommentRecord, set: Partial<CommentRecord>, fromStatuses: CommentStatus[]): Promise<CommentRecord> {
     const { id: _id, parentId: _p, ...fields } = set;
-    const updated = await this.deps.repo.update(comment.id, fields, fromStatuses);
+    if (fields.status !== undefined && fields.status !== comment.status) fields.statusAt = new Date();
+    const updated = await this.deps.repo.update(comment.id, fields as Parameters<CommentsRepository['update']>[1], fromStatuses);
     if (!updated) throw errors.conflict('the comment changed meanwhile; reload and try again');
-    const was = comment.status === 'visible';
-    const is = updated.status === 'visible';
+    const was = isPublic(comment);
+    const is = isPublic(updated);
     if (was !== is) await this.trackCounts(updated, is ? +1 : -1);
     if (updated.status === 'deleted' && comment.status !== 'deleted')
       this.deps.events.emit('comment.deleted', { comment: updated, previousStatus: comment.status });
-    else this.deps.events.emit('comment.updated', { comment: updated, previousStatus: comment.status });
+    else
+      this.deps.events.emit('comment.updated', {
+        comment: updated,
+        previousStatus: comment.status,
+        shadowBefore: comment.shadow,
+      });
     return updated;
   }
 
@@ -327,7 +389,7 @@ export class CommentsService {
   async react(id: string, type: string, on: boolean, actor: Actor): Promise<Comment> {
     const { comment, site } = await this.commentOfSite(id);
     const p = this.requirePrincipal(site, actor);
-    if (comment.status !== 'visible') throw errors.notFound('comment');
+    if (comment.status !== 'visible' || (comment.shadow && comment.authorId !== p.userId)) throw errors.notFound('comment');
     const verdict = runChecks(WRITE_CHECKS, await this.checkInput(site, comment.pageId, p, '', false));
     if (verdict.kind === 'refuse') throw verdict.error;
     const changed = on
@@ -346,7 +408,7 @@ export class CommentsService {
   async flag(id: string, reason: string, actor: Actor): Promise<{ commentId: string; reason: string; createdAt: string }> {
     const { comment, site } = await this.commentOfSite(id);
     const p = this.requirePrincipal(site, actor);
-    if (comment.status !== 'visible') throw errors.notFound('comment');
+    if (comment.status !== 'visible' || (comment.shadow && comment.authorId !== p.userId)) throw errors.notFound('comment');
     const verdict = runChecks([guestsAllowed, notBanned], await this.checkInput(site, comment.pageId, p, '', false));
     if (verdict.kind === 'refuse') throw verdict.error;
     await this.deps.rateLimits.enforce('flagsPerHourPerUser', site.limits, `${site.siteId}:${p.userId}`);

@@ -17,7 +17,7 @@ export async function ensureDemoSite(sites: SitesService, logger: Logger): Promi
     if (err instanceof AppError && err.code === 'conflict') return;
     throw err;
   }
-  logger.info({ siteId: DEMO_SITE_ID }, 'created the demo site "demo" (guests allowed)');
+  logger.info({ siteId: DEMO_SITE_ID }, 'created the demo site "demo" (guests allowed, proof of work for guests)');
 }
 
 function createDemo(sites: SitesService) {
@@ -31,5 +31,9 @@ function createDemo(sites: SitesService) {
     maxDepth: 3,
     limits: {},
     blockedWords: [],
+    // Recommended for any site that lets guests post: bulk spam pays in CPU, readers never see a puzzle.
+    proofOfWork: 'guests',
+    linkHold: 2,
+    retentionDays: 30,
   });
 }

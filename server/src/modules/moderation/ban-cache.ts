@@ -1,7 +1,16 @@
 import { TtlCache } from '../../infra/ttl-cache';
 
-/** A site's bans: user id → end of the ban (null: until lifted). */
-export type BanList = ReadonlyMap<string, Date | null>;
+/** One ban: its end (null: until lifted) and whether it is a shadow ban. */
+export interface BanEntry {
+  until: Date | null;
+  shadow: boolean;
+}
+
+/** A site's bans by user id. */
+export type BanList = ReadonlyMap<string, BanEntry>;
+
+/** What a ban means for a user right now. */
+export type BanState = 'none' | 'banned' | 'shadow';
 
 /**
  * A per-node cache of each site's whole ban list, so posting does not query
@@ -13,12 +22,16 @@ export class BanCache {
   private readonly sites = new TtlCache<BanList>({ ttlMs: 1000, maxEntries: 5000 });
   constructor(private readonly load: (siteId: string) => Promise<BanList>) {}
 
-  /** Whether `userId` is banned on the site at `now`. */
+  /** Whether `userId` is banned (openly or in the shadow) on the site at `now`. */
+  async state(siteId: string, userId: string, now = new Date()): Promise<BanState> {
+    const ban = (await this.sites.get(siteId, () => this.load(siteId))).get(userId);
+    if (!ban || (ban.until !== null && ban.until <= now)) return 'none';
+    return ban.shadow ? 'shadow' : 'banned';
+  }
+
+  /** Whether `userId` is openly banned on the site at `now` (a shadow ban is not: that user keeps writing). */
   async isBanned(siteId: string, userId: string, now = new Date()): Promise<boolean> {
-    const bans = await this.sites.get(siteId, () => this.load(siteId));
-    if (!bans.has(userId)) return false;
-    const until = bans.get(userId);
-    return until === null || until === undefined || until > now;
+    return (await this.state(siteId, userId, now)) === 'banned';
   }
 
   /** Forgets a site's bans (after a ban or unban here, or a notice from another node). */

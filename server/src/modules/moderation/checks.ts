@@ -3,8 +3,9 @@ import { errors, type AppError } from '../../errors';
 
 /** Everything a publication check may look at; gathered once per write. */
 export interface CheckInput {
-  site: { moderation: ModerationMode; guests: boolean; blockedWords: string[] };
-  author: { guest: boolean; moderator: boolean; banned: boolean; trusted: boolean };
+  site: { moderation: ModerationMode; guests: boolean; blockedWords: string[]; linkHold?: number | null };
+  /** `untrusted`: a guest, or a reader no moderator has approved a comment of on this site. */
+  author: { guest: boolean; moderator: boolean; banned: boolean; trusted: boolean; untrusted?: boolean };
   page: { locked: boolean };
   body: string;
 }
@@ -50,6 +51,20 @@ export const blockedWords: Check = ({ site, author, body }) => {
   return word ? { kind: 'hold', reason: `contains a blocked word ("${word}")` } : PASS;
 };
 
+/** Web links in a comment body: `http(s)://…` and `www.…` (markdown links count once, by their URL). */
+export function countLinks(body: string): number {
+  return body.match(/(?:\bhttps?:\/\/|\bwww\.)[^\s<>()[\]]+/gi)?.length ?? 0;
+}
+
+/** Where the site sets `linkHold: N`, a comment of an untrusted author with more than N links waits for a moderator. */
+export const linkHold: Check = ({ site, author, body }) => {
+  if (site.linkHold === null || site.linkHold === undefined || author.moderator || !author.untrusted) return PASS;
+  const links = countLinks(body);
+  return links > site.linkHold
+    ? { kind: 'hold', reason: `${links} links from an untrusted author (this site holds more than ${site.linkHold})` }
+    : PASS;
+};
+
 /** The site's moderation mode: `pre` holds all, `first` holds until one is approved. */
 export const moderationMode: Check = ({ site, author }) => {
   if (author.moderator) return PASS;
@@ -59,7 +74,7 @@ export const moderationMode: Check = ({ site, author }) => {
 };
 
 /** Checks for new comments, in order; the first verdict that is not `pass` wins. */
-export const POST_CHECKS: readonly Check[] = [guestsAllowed, notBanned, pageOpen, blockedWords, moderationMode];
+export const POST_CHECKS: readonly Check[] = [guestsAllowed, notBanned, pageOpen, blockedWords, linkHold, moderationMode];
 /** Checks for edits, reactions and flags. */
 export const WRITE_CHECKS: readonly Check[] = [guestsAllowed, notBanned, pageOpen];
 

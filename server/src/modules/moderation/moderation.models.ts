@@ -7,6 +7,8 @@ export interface BanDoc {
   until: Date | null;
   reason: string | null;
   by: string;
+  /** A shadow ban: the user keeps writing, nobody else sees it (missing on older bans: false). */
+  shadow?: boolean;
   createdAt: Date;
 }
 
@@ -37,6 +39,7 @@ const banSchema = new Schema<BanDoc>(
     until: { type: Date, default: null },
     reason: { type: String, default: null },
     by: { type: String, required: true },
+    shadow: { type: Boolean, default: false },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false },

@@ -1,6 +1,6 @@
 import { Types, trusted, type Connection, type Model } from 'mongoose';
 import { isDuplicateKey } from '../../infra/mongo';
-import { BanCache } from './ban-cache';
+import { BanCache, type BanState } from './ban-cache';
 import { moderationModels, type AuditDoc, type BanDoc, type TrustDoc } from './moderation.models';
 import { initCollections, type IndexPolicy } from '../../infra/mongo';
 
@@ -25,8 +25,10 @@ export class ModerationRepository {
   constructor(conn: Connection) {
     ({ Ban: this.Ban, Trust: this.Trust, Audit: this.Audit } = moderationModels(conn));
     this.bans = new BanCache(async (siteId) => {
-      const docs = await this.Ban.find({ siteId }, { _id: 0, userId: 1, until: 1 }).lean<Pick<BanDoc, 'userId' | 'until'>[]>();
-      return new Map(docs.map((d) => [d.userId, d.until ?? null]));
+      const docs = await this.Ban.find({ siteId }, { _id: 0, userId: 1, until: 1, shadow: 1 }).lean<
+        Pick<BanDoc, 'userId' | 'until' | 'shadow'>[]
+      >();
+      return new Map(docs.map((d) => [d.userId, { until: d.until ?? null, shadow: Boolean(d.shadow) }]));
     });
   }
 
@@ -38,6 +40,22 @@ export class ModerationRepository {
   /** Whether a user is banned on a site right now. */
   async isBanned(siteId: string, userId: string, now = new Date()): Promise<boolean> {
     return this.bans.isBanned(siteId, userId, now);
+  }
+
+  /** Whether a user is banned openly, in the shadow, or not at all, right now. */
+  async banState(siteId: string, userId: string, now = new Date()): Promise<BanState> {
+    return this.bans.state(siteId, userId, now);
+  }
+
+  /** A user's ban record on a site (for their data export), or null. */
+  async banOf(siteId: string, userId: string): Promise<{ until: Date | null; shadow: boolean } | null> {
+    const doc = await this.Ban.findOne({ siteId, userId }).lean<BanDoc>();
+    return doc ? { until: doc.until ?? null, shadow: Boolean(doc.shadow) } : null;
+  }
+
+  /** Forgets that a moderator approved this user (their data was erased). */
+  async untrust(siteId: string, userId: string): Promise<void> {
+    await this.Trust.deleteMany({ siteId, userId });
   }
 
   /** Drops this node's cached bans of a site (another node changed them). */

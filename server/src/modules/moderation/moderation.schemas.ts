@@ -12,6 +12,8 @@ export const banSchema = z.object({
   userId: z.string().min(1).max(128),
   reason,
   until: z.iso.datetime({ offset: true }).nullish(),
+  /** A shadow ban: the user keeps posting and sees their comments; nobody else does. */
+  shadow: z.boolean().optional(),
 });
 /** `user:unban` payload. */
 export const unbanSchema = z.object({ userId: z.string().min(1).max(128) });

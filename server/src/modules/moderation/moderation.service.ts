@@ -75,11 +75,12 @@ export class ModerationService {
   async approve(mod: Moderator, commentId: string): Promise<Comment> {
     const c = await this.commentOf(mod, commentId);
     if (c.status === 'deleted') throw errors.conflict('a deleted comment cannot be approved');
-    const updated = await this.deps.comments.applyChange(c, { status: 'visible', modReason: null, flagOpen: false }, [
-      'pending',
-      'rejected',
-      'visible',
-    ]);
+    // Approving a comment written under a shadow ban publishes it for everyone.
+    const updated = await this.deps.comments.applyChange(
+      c,
+      { status: 'visible', modReason: null, flagOpen: false, shadow: false },
+      ['pending', 'rejected', 'visible'],
+    );
     await this.deps.repo.trust(mod.siteId, c.authorId, mod.principal.userId);
     await this.audit(mod, 'comment.approve', 'comment', commentId);
     return this.view(updated);
@@ -98,13 +99,20 @@ export class ModerationService {
     return this.view(updated);
   }
 
-  /** Bans a user on the moderator's site, optionally until a time. */
-  async ban(mod: Moderator, userId: string, reason?: string, until?: string | null): Promise<void> {
+  /** Bans a user on the moderator's site, optionally until a time; `shadow` keeps them writing unseen. */
+  async ban(mod: Moderator, userId: string, reason?: string, until?: string | null, shadow = false): Promise<void> {
     const untilDate = until ? new Date(until) : null;
     if (untilDate && untilDate.getTime() <= Date.now()) throw errors.badRequest('until: must be in the future');
-    await this.deps.repo.ban({ siteId: mod.siteId, userId, until: untilDate, reason: reason ?? null, by: mod.principal.userId });
+    await this.deps.repo.ban({
+      siteId: mod.siteId,
+      userId,
+      until: untilDate,
+      reason: reason ?? null,
+      by: mod.principal.userId,
+      shadow,
+    });
     this.deps.events.emit('moderation.changed', { siteId: mod.siteId });
-    await this.audit(mod, 'user.ban', 'user', userId, reason);
+    await this.audit(mod, shadow ? 'user.shadowban' : 'user.ban', 'user', userId, reason);
   }
 
   /** Lifts a ban. */

@@ -16,7 +16,7 @@ export function registerModeratorHandlers(socket: AdminSocket, deps: { moderatio
   handle(socket, log, 'comment:reject', commentActionSchema, async (i) => ({
     comment: await m.reject(mod, i.commentId, i.reason),
   }));
-  handle(socket, log, 'user:ban', banSchema, async (i) => (await m.ban(mod, i.userId, i.reason, i.until), {}));
+  handle(socket, log, 'user:ban', banSchema, async (i) => (await m.ban(mod, i.userId, i.reason, i.until, i.shadow), {}));
   handle(socket, log, 'user:unban', unbanSchema, async (i) => (await m.unban(mod, i.userId), {}));
   handle(socket, log, 'page:lock', lockSchema, async (i) => (await m.lock(mod, i.pageId, i.locked), {}));
   handle(socket, log, 'queue:list', queueSchema, (i) => m.queue(mod, i.status, i.limit, i.cursor ?? null));

@@ -5,6 +5,7 @@ import type { SiteLimits } from '@parley/protocol';
 import { errors } from '../../errors';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
+import type { KeyHasher } from '../trust/key-hasher';
 import type { LimitName } from './limits';
 
 /** Window of each named limit, in seconds. */
@@ -28,7 +29,15 @@ export interface RateLimitDeps {
   keyPrefix: string;
   logger: Logger;
   metrics: Metrics;
+  /**
+   * Hashes every limiter key before it reaches Redis or memory (keys carry IP
+   * addresses and user ids, which are never stored in clear); without one keys stay as given.
+   */
+  hasher?: KeyHasher;
 }
+
+/** A window of this length counts every post of a site, to see bursts (not a limit). */
+export const SITE_BURST_WINDOW_SEC = 60;
 
 /**
  * The one rate-limit policy: named per-site limits on Redis, shared by every
@@ -70,11 +79,15 @@ export class RateLimitService {
     }
   }
 
+  private stored(key: string): string {
+    return this.deps.hasher ? this.deps.hasher.hash(key) : key;
+  }
+
   /** Takes `points` from a named limit for `key`; never throws on Redis errors. */
   async consume(name: LimitName, limits: SiteLimits, key: string, points = 1): Promise<Decision> {
     this.noteFallback();
     try {
-      await this.limiter(name, limits[name]).consume(key, points);
+      await this.limiter(name, limits[name]).consume(this.stored(key), points);
       return { allowed: true };
     } catch (err) {
       if (err instanceof RateLimiterRes) {
@@ -92,6 +105,47 @@ export class RateLimitService {
   async enforce(name: LimitName, limits: SiteLimits, key: string): Promise<void> {
     const decision = await this.consume(name, limits, key);
     if (!decision.allowed) throw errors.rateLimited(decision.retryAfterMs);
+  }
+
+  /** Points already taken from a named limit for `key` in its current window (0 when unknown or on errors). */
+  async used(name: LimitName, limits: SiteLimits, key: string): Promise<number> {
+    try {
+      const res = await this.limiter(name, limits[name]).get(this.stored(key));
+      return res?.consumedPoints ?? 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  private siteBurst(): RateLimiterAbstract {
+    const id = 'siteBurst';
+    let limiter = this.limiters.get(id);
+    if (!limiter) {
+      // Counts only: its budget is never meant to be reached.
+      const opts = { keyPrefix: `${this.deps.keyPrefix}rl:sitePosts`, points: 1_000_000_000, duration: SITE_BURST_WINDOW_SEC };
+      const memory = new RateLimiterMemory(opts);
+      limiter = this.deps.redis
+        ? new RateLimiterRedis({ ...opts, storeClient: this.deps.redis, rejectIfRedisNotReady: true, insuranceLimiter: memory })
+        : memory;
+      this.limiters.set(id, limiter);
+    }
+    return limiter;
+  }
+
+  /** Counts one post of a site (for burst detection across nodes); never throws. */
+  async countSitePost(siteId: string): Promise<void> {
+    await this.siteBurst()
+      .consume(siteId, 1)
+      .catch(() => undefined);
+  }
+
+  /** Posts of a site in the current burst window, across nodes (0 on errors). */
+  async sitePosts(siteId: string): Promise<number> {
+    try {
+      return (await this.siteBurst().get(siteId))?.consumedPoints ?? 0;
+    } catch {
+      return 0;
+    }
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { ModerationMode, SiteLimits } from '@parley/protocol';
+import type { ModerationMode, ProofOfWorkMode, SiteLimits } from '@parley/protocol';
 
 /** A site as stored (the secret only in sealed form). */
 export interface SiteDoc {
@@ -14,6 +14,10 @@ export interface SiteDoc {
   maxDepth: number;
   limits: Partial<SiteLimits>;
   blockedWords: string[];
+  /** Missing on sites created before trust-and-safety settings existed: `off`. */
+  proofOfWork?: ProofOfWorkMode;
+  linkHold?: number | null;
+  retentionDays?: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -31,6 +35,9 @@ const siteSchema = new Schema<SiteDoc>(
     maxDepth: { type: Number, default: 3 },
     limits: { type: Schema.Types.Mixed, default: {} },
     blockedWords: { type: [String], default: [] },
+    proofOfWork: { type: String, enum: ['off', 'guests', 'untrusted', 'everyone'], default: 'off' },
+    linkHold: { type: Number, default: null },
+    retentionDays: { type: Number, default: null },
   },
   { timestamps: true, versionKey: false, minimize: false },
 );

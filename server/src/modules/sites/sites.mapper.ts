@@ -3,7 +3,8 @@ import { DEFAULT_LIMITS } from '../rate-limit/limits';
 import type { SiteDoc } from './site.model';
 
 /** A site as the server uses it: defaults applied, the secret still sealed. */
-export type SiteRecord = Omit<SiteDoc, 'limits'> & { limits: Site['limits'] };
+export type SiteRecord = Omit<SiteDoc, 'limits' | 'proofOfWork' | 'linkHold' | 'retentionDays'> &
+  Pick<Site, 'limits' | 'proofOfWork' | 'linkHold' | 'retentionDays'>;
 
 /** Applies defaults to a stored site. */
 export function toSiteRecord(doc: SiteDoc): SiteRecord {
@@ -19,6 +20,9 @@ export function toSiteRecord(doc: SiteDoc): SiteRecord {
     maxDepth: doc.maxDepth ?? 3,
     limits: { ...DEFAULT_LIMITS, ...(doc.limits ?? {}) },
     blockedWords: doc.blockedWords ?? [],
+    proofOfWork: doc.proofOfWork ?? 'off',
+    linkHold: doc.linkHold ?? null,
+    retentionDays: doc.retentionDays ?? null,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };
@@ -37,6 +41,9 @@ export function toPublicSite(site: SiteRecord): Site {
     maxDepth: site.maxDepth,
     limits: site.limits,
     blockedWords: site.blockedWords,
+    proofOfWork: site.proofOfWork,
+    linkHold: site.linkHold,
+    retentionDays: site.retentionDays,
     createdAt: new Date(site.createdAt).toISOString(),
     updatedAt: new Date(site.updatedAt).toISOString(),
   };
@@ -52,5 +59,6 @@ export function toSiteSettings(site: SiteRecord, maxBodyChars: number): SiteSett
     editWindowSec: site.editWindowSec,
     maxDepth: site.maxDepth,
     maxBodyChars,
+    proofOfWork: site.proofOfWork,
   };
 }

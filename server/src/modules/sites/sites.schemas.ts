@@ -60,6 +60,9 @@ const siteFields = {
   maxDepth: z.number().int().min(0).max(10),
   limits: limitsSchema,
   blockedWords: z.array(z.string().trim().min(1).max(64)).max(1000),
+  proofOfWork: z.enum(['off', 'guests', 'untrusted', 'everyone']),
+  linkHold: z.number().int().min(0).max(1000).nullable(),
+  retentionDays: z.number().int().min(1).max(3650).nullable(),
 };
 
 /** `POST /sites` body. */
@@ -74,6 +77,9 @@ export const createSiteSchema = z.object({
   maxDepth: siteFields.maxDepth.default(3),
   limits: siteFields.limits.default({}),
   blockedWords: siteFields.blockedWords.default([]),
+  proofOfWork: siteFields.proofOfWork.default('off'),
+  linkHold: siteFields.linkHold.default(null),
+  retentionDays: siteFields.retentionDays.default(null),
 });
 export type CreateSiteInput = z.infer<typeof createSiteSchema>;
 
@@ -88,6 +94,9 @@ export const updateSiteSchema = z.object({
   maxDepth: siteFields.maxDepth.optional(),
   limits: siteFields.limits.optional(),
   blockedWords: siteFields.blockedWords.optional(),
+  proofOfWork: siteFields.proofOfWork.optional(),
+  linkHold: siteFields.linkHold.optional(),
+  retentionDays: siteFields.retentionDays.optional(),
   rotateSecret: z.boolean().optional(),
 });
 export type UpdateSiteInput = z.infer<typeof updateSiteSchema>;

@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { REPO_ROOT } from '../../server/src/paths';
+import type { DataExport } from '../../client-sdk/src/protocol';
+import {
+  SECRETS_KEY,
+  closeSockets,
+  createSite,
+  listComments,
+  postComment,
+  signToken,
+  startNode,
+  uniqueId,
+  type TestNode,
+} from '../helpers/harness';
+
+// Each run starts a Node process with tsx (1-2 s on a busy machine).
+jest.setTimeout(60_000);
+
+function parley(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join(REPO_ROOT, 'server/src/cli/parley.ts'), ...args],
+      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('the parley CLI for readers’ data', () => {
+  let node: TestNode;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    const dbName = uniqueId('cli_trust').replace(/-/g, '_');
+    node = await startNode({ dbName });
+    const uri = new URL(process.env.TEST_MONGODB_URI!);
+    uri.pathname = `/${dbName}`;
+    env = { MONGODB_URI: uri.toString(), SECRETS_KEY };
+  });
+  afterAll(async () => {
+    closeSockets();
+    await node.close();
+  });
+
+  test('when the owner exports and then erases a user id with the CLI, then the export has their comment and afterwards nothing shows it', async () => {
+    const site = await createSite(node);
+    const userId = uniqueId('carla');
+    await postComment(node, site, '/cli', signToken(site, { sub: userId, name: 'Carla Cli' }), 'carla was here');
+    const exported = await parley(['user', 'export', site.siteId, userId], env);
+    expect(exported.code).toBe(0);
+    const data = JSON.parse(exported.stdout) as DataExport;
+    expect(data.comments.map((c) => [c.authorName, c.body])).toEqual([['Carla Cli', 'carla was here']]);
+
+    const erased = await parley(['user', 'erase', site.siteId, userId, '--json'], env);
+    expect(erased.code).toBe(0);
+    expect(JSON.parse(erased.stdout)).toEqual({ erased: { comments: { tombstoned: 0, removed: 1 }, reactions: 0, flags: 0 } });
+    const listed = await listComments(node, site, '/cli');
+    expect(JSON.stringify(listed.body)).not.toMatch(/Carla|carla/);
+
+    const unknown = await parley(['user', 'export', 'no-such-site', userId], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/site not found/);
+  });
+});

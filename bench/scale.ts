@@ -211,7 +211,19 @@ const TARGETS_AT_1M = { coldP50: 30, coldP99: 120, postP99: 30, countsP99: 30, q
 
 async function main(): Promise<void> {
   const report = new Report();
-  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  // A clean export (git archive) has no .git: BENCH_COMMIT names the commit it came from.
+  const commit =
+    process.env.BENCH_COMMIT ??
+    (() => {
+      try {
+        return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        }).trim();
+      } catch {
+        return 'unknown';
+      }
+    })();
   report.out(`# bench:scale — ${new Date().toISOString()} — commit ${commit}`);
   report.out(`Machine: ${machineInfo()}`);
   report.out(

@@ -11,6 +11,7 @@ import { attachBroadcast, presencePublisher } from './realtime/broadcast';
 import { attachConnections, attachInvalidation } from './realtime/connections';
 import { adapterStreamName, createIo, type ParleyServer } from './realtime/io';
 import { Presence } from './realtime/presence';
+import { observeRealtime } from './realtime/realtime-metrics';
 import { cutSlowReaders, DEFAULT_BACKLOG_LIMITS, type BacklogLimits } from './realtime/slow-readers';
 import { batchSocketWrites } from './realtime/write-batching';
 import type { CommentRecord } from './modules/comments/comments.repository';
@@ -18,7 +19,7 @@ import { buildServices, type Services } from './services';
 
 /** Everything the app needs from outside; `main.ts` builds it from config, tests build their own. */
 export interface AppDeps {
-  config: Pick<Config, 'dev' | 'adminApiKey' | 'trustProxy'>;
+  config: Pick<Config, 'dev' | 'adminApiKey' | 'trustProxy'> & Partial<Pick<Config, 'publicUrl'>>;
   logger: Logger;
   mongo: Connection;
   /** Null runs on the in-process fallback (single node only). */
@@ -66,6 +67,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // 3. Realtime: Socket.IO, presence, connections, and the broadcast of domain events.
   const { io, admin, closeAdapter } = createIo(httpServer, { redis, keyPrefix });
   batchSocketWrites(io);
+  observeRealtime(metrics.registry, io);
   const stopCutting = cutSlowReaders(io, deps.readerBacklog ?? DEFAULT_BACKLOG_LIMITS, logger, () =>
     metrics.slowReadersCut.inc(),
   );

@@ -7,6 +7,7 @@ import type { Metrics } from './metrics';
 import { AuthService } from './modules/auth/auth.service';
 import { CommentsRepository, type CommentRecord } from './modules/comments/comments.repository';
 import { CommentsService } from './modules/comments/comments.service';
+import { FeedsService } from './modules/feeds/feeds.service';
 import { ModerationRepository } from './modules/moderation/moderation.repository';
 import { ModerationService } from './modules/moderation/moderation.service';
 import { PagesRepository } from './modules/pages/pages.repository';
@@ -41,6 +42,8 @@ export interface Services {
   rateLimits: RateLimitService;
   /** The moderation store, for the admin REST routes and ban invalidation. */
   moderationRepo: ModerationRepository;
+  /** Atom feeds of pages and sites. */
+  feeds: FeedsService;
 }
 
 /** Builds the repositories (creating their indexes) and the services over them. */
@@ -79,5 +82,6 @@ export async function buildServices(deps: ServiceDeps): Promise<Services> {
     beforeAnnounce: deps.hooks?.beforeAnnounce,
   });
   const moderation = new ModerationService({ comments, commentsRepo, repo: modRepo, pages, events });
-  return { sites, auth, pages, comments, moderation, rateLimits, moderationRepo: modRepo };
+  const feeds = new FeedsService({ comments: commentsRepo, pages: pagesRepo, sites });
+  return { sites, auth, pages, comments, moderation, rateLimits, moderationRepo: modRepo, feeds };
 }

@@ -63,6 +63,9 @@ commentSchema.index({ siteId: 1, authorId: 1, clientNonce: 1 }, { unique: true, 
 // Moderation queues, read month by month (see queue-months.ts).
 commentSchema.index({ siteId: 1, status: 1, month: 1, _id: -1 }, { name: 'queue_status_month' });
 commentSchema.index({ siteId: 1, flagOpen: 1, month: 1, _id: -1 }, { name: 'queue_flagged_month' });
+// Feeds and the moderation page's Recent column: a site's or a page's latest comments, all levels.
+commentSchema.index({ siteId: 1, _id: -1 }, { name: 'site_recent' });
+commentSchema.index({ siteId: 1, pageId: 1, _id: -1 }, { name: 'page_recent' });
 
 /** Registers the Comment model on a connection. */
 export function commentModel(conn: Connection): Model<CommentDoc> {

@@ -56,6 +56,18 @@ export class PagesRepository {
     return doc ?? EMPTY(siteId, pageId);
   }
 
+  /** Title and URL of pages, where a post told them (feeds link entries to the article). */
+  async meta(siteId: string, pageIds: string[]): Promise<Map<string, { title: string | null; url: string | null }>> {
+    const out = new Map<string, { title: string | null; url: string | null }>();
+    if (!pageIds.length) return out;
+    const docs = await this.Page.find(
+      { siteId, pageId: trusted({ $in: pageIds }) },
+      { _id: 0, pageId: 1, title: 1, url: 1 },
+    ).lean<Pick<PageDoc, 'pageId' | 'title' | 'url'>[]>();
+    for (const d of docs) out.set(d.pageId, { title: d.title ?? null, url: d.url ?? null });
+    return out;
+  }
+
   /** The ids of a site's locked pages (few; one scan answers every page's lock check). */
   async lockedPages(siteId: string): Promise<ReadonlySet<string>> {
     const docs = await this.Page.find({ siteId, locked: true }, { _id: 0, pageId: 1 }).lean<Pick<PageDoc, 'pageId'>[]>();

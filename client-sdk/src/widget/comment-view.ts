@@ -162,7 +162,7 @@ export function paint(item: Item, ctx: ViewContext): void {
 export function paintReplyButton(item: Item, t: WidgetTexts): void {
   const rest = Math.max(0, item.c.replyCount - item.shown);
   item.showReplies.hidden = rest === 0 || item.cursor === null;
-  item.showReplies.textContent = fmt(t.showReplies, { n: rest });
+  item.showReplies.textContent = fmt(t.showReplies, { n: rest }, t.locale);
 }
 
 /** Refreshes only the relative times (called once a minute). */

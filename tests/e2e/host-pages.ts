@@ -28,7 +28,7 @@ ${opts.css ? '<link rel="stylesheet" href="/hostile.css">' : ''}</head>
 }
 
 /**
- * `/page.html?page=…&lang=…&theme=…&font=…`: any page id, language and theme, and
+ * `/page.html?page=…&lang=…&theme=…&token=…&font=…`: any page id, language, theme and reader, and
  * optionally a fixed font (screenshots use DejaVu Sans, which Debian ships) and
  * `plain=1` for no host text above the widget.
  */
@@ -39,6 +39,7 @@ function customPage(parley: string, q: URLSearchParams): string {
     `data-page="${attr(q.get('page') ?? '/e2e/custom')}"`,
     q.get('lang') ? `data-lang="${attr(q.get('lang')!)}"` : '',
     q.get('theme') ? `data-theme="${attr(q.get('theme')!)}"` : '',
+    q.get('token') ? `data-token="${attr(q.get('token')!)}"` : '',
   ].join(' ');
   const font = q.get('font')
     ? `<style>body{margin:16px;font-family:"${attr(q.get('font')!)}"}#parley{--parley-font:"${attr(q.get('font')!)}"}</style>`

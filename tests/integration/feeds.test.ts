@@ -110,6 +110,14 @@ describe('Atom feeds', () => {
     expect(html).toContain(']]&gt;');
   });
 
+  test('when the OpenAPI document is read, then both feed routes are documented as Atom', async () => {
+    const doc = (await request(node.url).get('/api/v1/openapi.json')).body as {
+      paths: Record<string, { get?: { responses: Record<string, { content?: Record<string, unknown> }> } }>;
+    };
+    for (const path of ['/sites/{siteId}/pages/{pageId}/feed.atom', '/sites/{siteId}/feed.atom'])
+      expect(Object.keys(doc.paths[path]?.get?.responses['200']?.content ?? {})).toEqual(['application/atom+xml']);
+  });
+
   test('when the site is unknown or the page id is invalid, then the answer is a 4xx in the SPEC error shape', async () => {
     const unknown = await request(node.url).get('/api/v1/sites/no-such-site/feed.atom');
     expect(unknown.status).toBe(404);

@@ -110,6 +110,24 @@ describe('Atom feeds', () => {
     expect(html).toContain(']]&gt;');
   });
 
+  test('when a post told the page URL, then entries link to the article, and never to a non-web URL', async () => {
+    const site = await createSite(node, { limits: LIMITS });
+    const token = signToken(site);
+    const pageUrl = 'https://news.example.com/2024/story';
+    const c = (await postComment(node, site, 'linked', token, { body: 'linked', pageUrl, pageTitle: 'The <story>' })).body
+      .comment;
+    const sneaky = await postComment(node, site, 'sneaky', token, { body: 'sneaky', pageUrl: 'javascript:alert(1)' });
+    const linked = expectValidAtom(
+      parseXml((await request(node.url).get(`/api/v1/sites/${site.siteId}/pages/linked/feed.atom`)).text),
+    );
+    expect(children(linked[0]!, 'link')[0]?.getAttribute('href')).toBe(`${pageUrl}#parley-comment-${c.id}`);
+    expect(text(linked[0]!, 'title')).toBe('Test Reader on The &lt;story&gt;');
+    const site2 = (await request(node.url).get(`/api/v1/sites/${site.siteId}/feed.atom`)).text;
+    // Whether or not the post accepted that URL, the feed never links it.
+    if (sneaky.status === 201) expect(site2).toContain('sneaky');
+    expect(site2).not.toContain('javascript:');
+  });
+
   test('when the OpenAPI document is read, then both feed routes are documented as Atom', async () => {
     const doc = (await request(node.url).get('/api/v1/openapi.json')).body as {
       paths: Record<string, { get?: { responses: Record<string, { content?: Record<string, unknown> }> } }>;

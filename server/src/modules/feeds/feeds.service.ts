@@ -27,6 +27,11 @@ function xmlText(text: string): string {
   return text.replace(/&/g, '&amp;');
 }
 
+/** Only http(s) article URLs become links: a poster-supplied `javascript:` URL never does. */
+function isWebUrl(url: string): boolean {
+  return /^https?:\/\//i.test(url);
+}
+
 /** Percent-encoded page id, as in the REST paths (SPEC "Words"). */
 const seg = (pageId: string) => encodeURIComponent(pageId);
 
@@ -45,7 +50,12 @@ export class FeedsService {
     const self = `${base}/api/v1/sites/${siteId}/pages/${seg(pageId)}/feed.atom`;
     const meta = (await this.deps.pages.meta(siteId, [pageId])).get(pageId);
     const title = `${site.name}: comments on ${meta?.title ?? pageId}`;
-    return this.render({ id: `urn:parley:${siteId}:page:${seg(pageId)}`, title, self, link: meta?.url ?? null }, items, base);
+    return this.render(
+      siteId,
+      { id: `urn:parley:${siteId}:page:${seg(pageId)}`, title, self, link: meta?.url ?? null },
+      items,
+      base,
+    );
   }
 
   /** The Atom XML of a site's latest comments across its pages. */
@@ -54,6 +64,7 @@ export class FeedsService {
     const { items } = await this.deps.comments.recent({ siteId, statuses: ['visible'], limit: FEED_ENTRIES });
     const self = `${base}/api/v1/sites/${siteId}/feed.atom`;
     return this.render(
+      siteId,
       { id: `urn:parley:${siteId}:site`, title: `${site.name}: latest comments`, self, link: null },
       items,
       base,
@@ -61,27 +72,28 @@ export class FeedsService {
   }
 
   private async render(
+    siteId: string,
     head: { id: string; title: string; self: string; link: string | null },
     items: CommentRecord[],
     base: string,
   ): Promise<string> {
-    const siteId = items[0]?.siteId;
-    const pages = siteId ? await this.deps.pages.meta(siteId, [...new Set(items.map((c) => c.pageId))]) : new Map();
+    const pages = await this.deps.pages.meta(siteId, [...new Set(items.map((c) => c.pageId))]);
     const feed = new Feed({
       id: head.id,
       title: xmlText(head.title),
       link: head.link ?? undefined,
       feedLinks: { atom: head.self },
-      // An empty feed is still valid Atom: its `updated` is the time it was generated.
-      updated: items[0]?.editedAt ?? items[0]?.createdAt ?? new Date(),
+      // The latest change among the entries; an empty feed (still valid Atom) says "now".
+      updated: items.length ? new Date(Math.max(...items.map((c) => (c.editedAt ?? c.createdAt).getTime()))) : new Date(),
       generator: 'Parley',
     });
     for (const c of items) {
       const page = pages.get(c.pageId);
       // Entries need no link (they carry content), but a page whose URL is known links its article.
-      const link = page?.url
-        ? `${page.url}#parley-comment-${c.id}`
-        : `${base}/api/v1/sites/${c.siteId}/pages/${seg(c.pageId)}/comments`;
+      const link =
+        page?.url && isWebUrl(page.url)
+          ? `${page.url.split('#')[0]}#parley-comment-${c.id}`
+          : `${base}/api/v1/sites/${c.siteId}/pages/${seg(c.pageId)}/comments`;
       feed.addItem({
         id: `urn:parley:${c.siteId}:comment:${c.id}`,
         title: escapeHtml(`${c.authorName} on ${page?.title ?? c.pageId}`),

@@ -122,6 +122,8 @@ describe('Atom feeds', () => {
     );
     expect(children(linked[0]!, 'link')[0]?.getAttribute('href')).toBe(`${pageUrl}#parley-comment-${c.id}`);
     expect(text(linked[0]!, 'title')).toBe('Test Reader on The &lt;story&gt;');
+    const sneakyFeed = (await request(node.url).get(`/api/v1/sites/${site.siteId}/pages/sneaky/feed.atom`)).text;
+    expect(sneakyFeed).not.toContain('javascript:');
     const site2 = (await request(node.url).get(`/api/v1/sites/${site.siteId}/feed.atom`)).text;
     // Whether or not the post accepted that URL, the feed never links it.
     if (sneaky.status === 201) expect(site2).toContain('sneaky');

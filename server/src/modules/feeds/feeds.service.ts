@@ -52,7 +52,7 @@ export class FeedsService {
     const title = `${site.name}: comments on ${meta?.title ?? pageId}`;
     return this.render(
       siteId,
-      { id: `urn:parley:${siteId}:page:${seg(pageId)}`, title, self, link: meta?.url ?? null },
+      { id: `urn:parley:${siteId}:page:${seg(pageId)}`, title, self, link: meta?.url && isWebUrl(meta.url) ? meta.url : null },
       items,
       base,
     );

@@ -1,4 +1,5 @@
 import type { Comment } from '../../client-sdk/src/protocol';
+import { closeClients, sdkAdmin } from './sdk-helpers';
 import {
   adminSocket,
   closeSockets,
@@ -22,6 +23,7 @@ describe('moderation: recent comments and search', () => {
   });
   afterAll(async () => {
     closeSockets();
+    closeClients();
     await node.close();
   });
 
@@ -72,6 +74,20 @@ describe('moderation: recent comments and search', () => {
     // The text is literal, not a pattern: "a.b" must not match "axb", and ".*" matches nothing here.
     expect((await emitAck(mod, 'comments:recent', { text: 'e a.b' })).comments).toHaveLength(1);
     expect((await emitAck(mod, 'comments:recent', { text: '.*' })).comments).toHaveLength(0);
+  });
+
+  test('when the SDK admin client asks for recent comments, then it pages through them and searches', async () => {
+    const site = await createSite(node, { limits: LIMITS });
+    const token = signToken(site, { sub: 'sdk-author' });
+    const ids: string[] = [];
+    for (const body of ['one apple', 'two pears', 'three apples'])
+      ids.push(((await postComment(node, site, 'p', token, body)).body.comment as Comment).id);
+    const mod = await sdkAdmin(node, site, modToken(site));
+    const first = await mod.recent({ limit: 2 });
+    expect(first.comments.map((c) => c.id)).toEqual([ids[2], ids[1]]);
+    const rest = await mod.recent({ limit: 2, cursor: first.nextCursor });
+    expect({ ids: rest.comments.map((c) => c.id), next: rest.nextCursor }).toEqual({ ids: [ids[0]], next: null });
+    expect((await mod.recent({ text: 'APPLE' })).comments.map((c) => c.id)).toEqual([ids[2], ids[0]]);
   });
 
   test('when the payload is malformed, then the ack is bad_request and nothing else happens', async () => {

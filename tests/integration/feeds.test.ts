@@ -1,6 +1,6 @@
 import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
 import request from 'supertest';
-import { closeSockets, createSite, postComment, signToken, startNode, uniqueId, type TestNode } from '../helpers/harness';
+import { closeSockets, createSite, postComment, signToken, startNode, uniqueId, until, type TestNode } from '../helpers/harness';
 
 const ATOM_NS = 'http://www.w3.org/2005/Atom';
 const LIMITS = { postsPerMinutePerUser: 1000, postsPerMinutePerIp: 1000 };
@@ -117,9 +117,10 @@ describe('Atom feeds', () => {
     const c = (await postComment(node, site, 'linked', token, { body: 'linked', pageUrl, pageTitle: 'The <story>' })).body
       .comment;
     const sneaky = await postComment(node, site, 'sneaky', token, { body: 'sneaky', pageUrl: 'javascript:alert(1)' });
-    const linked = expectValidAtom(
-      parseXml((await request(node.url).get(`/api/v1/sites/${site.siteId}/pages/linked/feed.atom`)).text),
-    );
+    // The page document (with its URL) is written just after the post's acknowledgement.
+    const feedOf = async () => (await request(node.url).get(`/api/v1/sites/${site.siteId}/pages/linked/feed.atom`)).text;
+    await until(async () => (await feedOf()).includes(pageUrl), 5000, 'the page URL to reach the feed');
+    const linked = expectValidAtom(parseXml(await feedOf()));
     expect(children(linked[0]!, 'link')[0]?.getAttribute('href')).toBe(`${pageUrl}#parley-comment-${c.id}`);
     expect(text(linked[0]!, 'title')).toBe('Test Reader on The &lt;story&gt;');
     const sneakyFeed = (await request(node.url).get(`/api/v1/sites/${site.siteId}/pages/sneaky/feed.atom`)).text;

@@ -1,7 +1,8 @@
 /** Jest projects: unit (pure logic), integration (real store, Redis, sockets), e2e (Chromium), faults (real processes). */
 const swc = (syntax) => ['@swc/jest', { jsc: { parser: { syntax }, target: 'es2022' }, module: { type: 'commonjs' } }];
-// htmlparser2 12 and its DOM packages ship ESM only; tests parse HTML with it, so jest compiles them to CommonJS.
-const ESM_ONLY = 'htmlparser2|domhandler|domutils|domelementtype|dom-serializer|entities';
+// htmlparser2 12 and its DOM packages, feed 5 and pixelmatch 8 ship ESM only; jest compiles them to CommonJS
+// (Node itself loads them with require(esm), unflagged since 20.19).
+const ESM_ONLY = 'htmlparser2|domhandler|domutils|domelementtype|dom-serializer|entities|feed|pixelmatch';
 const transform = { '^.+\\.ts$': swc('typescript'), [`node_modules/(${ESM_ONLY})/.+\\.js$`]: swc('ecmascript') };
 const transformIgnorePatterns = [`/node_modules/(?!(${ESM_ONLY})/)`];
 // The same names as tsconfig.json "paths": the wire contract and the SDK are imported by name, never by a relative climb.

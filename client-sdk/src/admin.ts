@@ -6,7 +6,7 @@
  */
 import { Connection, type ConnectionChange, type ConnectionState } from './connection';
 import { Listeners } from './listeners';
-import type { AdminClientToServerEvents, AdminServerToClientEvents, Comment, EventPayload } from './protocol';
+import type { AdminClientToServerEvents, AdminServerToClientEvents, Comment, EventPayload, RecentListInput } from './protocol';
 import { trimUrl } from './rest';
 import { DEFAULT_TIMEOUT_MS, DEFAULT_TRANSPORTS, type Transport } from './socket';
 
@@ -80,6 +80,8 @@ export interface ParleyAdminClient {
   lockPage(pageId: string, locked: boolean): Promise<void>;
   /** One page of the pending or flagged queue. */
   queue(q: { status: 'pending' | 'flagged'; limit?: number; cursor?: string | null }): Promise<QueuePage>;
+  /** One page of the site's latest comments of every status, optionally searched by author id or text. */
+  recent(q?: RecentListInput): Promise<QueuePage>;
   /** Subscribes to an event; returns the unsubscribe function. */
   on<K extends keyof AdminClientEvents>(event: K, fn: AdminClientEvents[K]): () => void;
 }
@@ -136,6 +138,7 @@ export function createAdminClient(options: AdminClientOptions): ParleyAdminClien
       await conn.call('page:lock', { pageId, locked });
     },
     queue: (q) => conn.call('queue:list', q),
+    recent: (q = {}) => conn.call('comments:recent', q),
     on: (event, fn) => listeners.on(event, fn),
   };
 }

@@ -166,6 +166,20 @@ export interface QueueListInput {
   cursor?: string | null;
 }
 
+/**
+ * `comments:recent` payload (an addition to the SPEC's admin events): the site's
+ * latest comments of every status, newest first, paged by `cursor`; optionally
+ * only one author's (`authorId`) or those whose text contains `text`
+ * (case-insensitive), or one `status`.
+ */
+export interface RecentListInput {
+  limit?: number;
+  cursor?: string | null;
+  authorId?: string;
+  text?: string;
+  status?: CommentStatus;
+}
+
 /** Admin namespace `/admin`: client → server. */
 export interface AdminClientToServerEvents {
   'comment:delete': (payload: { commentId: string; reason?: string }, ack: AckFn<{ comment: Comment }>) => void;
@@ -175,6 +189,7 @@ export interface AdminClientToServerEvents {
   'user:unban': (payload: { userId: string }, ack: AckFn) => void;
   'page:lock': (payload: { pageId: string; locked: boolean }, ack: AckFn) => void;
   'queue:list': (payload: QueueListInput, ack: AckFn<{ comments: Comment[]; nextCursor: string | null }>) => void;
+  'comments:recent': (payload: RecentListInput, ack: AckFn<{ comments: Comment[]; nextCursor: string | null }>) => void;
 }
 
 /** A flag as moderators see it. */

@@ -18,7 +18,7 @@ const RETENTION_SWEEP_MS = 3600_000;
 
 /** Everything the app needs from outside; `main.ts` builds it from config, tests build their own. */
 export interface AppDeps {
-  config: Pick<Config, 'dev' | 'adminApiKey' | 'trustProxy'>;
+  config: Pick<Config, 'dev' | 'adminApiKey' | 'trustProxy'> & Partial<Pick<Config, 'publicUrl'>>;
   logger: Logger;
   mongo: Connection;
   /** Null runs on the in-process fallback (single node only). */

@@ -4,7 +4,7 @@ import { EmbeddedStoreError } from './infra/embedded-store';
 import { openStore } from './infra/open-store';
 import { resolveRedis } from './infra/redis';
 import { resolveSecretsKey } from './infra/secrets-key';
-import { createLogger, type Logger } from './logger';
+import { chooseLogFormat, createLogger, type Logger } from './logger';
 import { DEMO_SITE_ID, ensureDemoSite } from './modules/demo/demo-site';
 
 /** The server's database: patient at start with an external one, and it stops if its own embedded store dies. */
@@ -59,7 +59,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  // Readable lines for a developer at a terminal; JSON for everything that reads logs as data.
+  const logger = createLogger(config.logLevel, {}, chooseLogFormat(config.dev, process.stdout.isTTY));
   const started = Date.now();
   const { conn, store, storePostgresUrl } = await openServerStore(config, logger);
   const redis = await resolveRedis(

@@ -3,7 +3,9 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 /** All Prometheus metrics of one app instance (its own registry, so test nodes do not collide). */
 export function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'parley_' });
+  // Standard names without a prefix (process_cpu_seconds_total, nodejs_eventloop_lag_seconds, …):
+  // the names the usual Node.js dashboards and alerts already read.
+  collectDefaultMetrics({ register: registry });
   return {
     registry,
     httpDuration: new Histogram({
@@ -45,6 +47,20 @@ export function createMetrics() {
     slowReadersCut: new Counter({
       name: 'parley_slow_readers_cut_total',
       help: 'Reader connections cut off because their unsent backlog passed READER_BACKLOG_MAX_BYTES/FRAMES',
+      registers: [registry],
+    }),
+    postAck: new Histogram({
+      name: 'parley_post_ack_seconds',
+      help: 'Time from receiving a post (REST or socket) to its acknowledgement, by outcome',
+      labelNames: ['outcome'] as const,
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    fanout: new Histogram({
+      name: 'parley_fanout_seconds',
+      help: 'Time from a stored change to its room emits on this node (new comments: until handed to every node), by event',
+      labelNames: ['event'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [registry],
     }),
     broadcasts: new Counter({

@@ -11,6 +11,7 @@ import { ExportService } from './modules/imports/export.service';
 import { ImportService } from './modules/imports/import.service';
 import { ImportJobs } from './modules/imports/import-jobs';
 import { ImportWriter } from './modules/imports/import-writer';
+import { FeedsService } from './modules/feeds/feeds.service';
 import { ModerationRepository } from './modules/moderation/moderation.repository';
 import { ModerationService } from './modules/moderation/moderation.service';
 import { PagesRepository } from './modules/pages/pages.repository';
@@ -56,6 +57,8 @@ export interface Services {
   pow: ProofOfWork;
   /** Readers' data export and erasure, and the retention purge. */
   privacy: PrivacyService;
+  /** Atom feeds of pages and sites. */
+  feeds: FeedsService;
 }
 
 /** Builds the repositories (creating their indexes) and the services over them. */
@@ -112,6 +115,7 @@ export async function buildServices(deps: ServiceDeps): Promise<Services> {
   });
   const moderation = new ModerationService({ comments, commentsRepo, repo: modRepo, pages, events });
   const exporter = new ExportService(mongo);
+  const feeds = new FeedsService({ comments: commentsRepo, pages: pagesRepo, sites });
   const privacy = new PrivacyService({
     repo: new PrivacyRepository(mongo),
     comments,
@@ -122,5 +126,18 @@ export async function buildServices(deps: ServiceDeps): Promise<Services> {
     events,
     logger,
   });
-  return { sites, auth, pages, comments, moderation, rateLimits, moderationRepo: modRepo, importJobs, exporter, pow, privacy };
+  return {
+    sites,
+    auth,
+    pages,
+    comments,
+    moderation,
+    rateLimits,
+    moderationRepo: modRepo,
+    importJobs,
+    exporter,
+    pow,
+    privacy,
+    feeds,
+  };
 }

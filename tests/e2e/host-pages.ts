@@ -27,6 +27,28 @@ ${opts.css ? '<link rel="stylesheet" href="/hostile.css">' : ''}</head>
 <body><h1>A host article</h1><p>Some text of the host page.</p><div id="parley"></div>${tag}${opts.twice ? tag : ''}</body></html>`;
 }
 
+/**
+ * `/page.html?page=…&lang=…&theme=…&token=…&font=…`: any page id, language, theme and reader, and
+ * optionally a fixed font (screenshots use DejaVu Sans, which Debian ships) and
+ * `plain=1` for no host text above the widget.
+ */
+function customPage(parley: string, q: URLSearchParams): string {
+  const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const data = [
+    `data-site="${attr(q.get('site') ?? 'demo')}"`,
+    `data-page="${attr(q.get('page') ?? '/e2e/custom')}"`,
+    q.get('lang') ? `data-lang="${attr(q.get('lang')!)}"` : '',
+    q.get('theme') ? `data-theme="${attr(q.get('theme')!)}"` : '',
+    q.get('token') ? `data-token="${attr(q.get('token')!)}"` : '',
+  ].join(' ');
+  const font = q.get('font')
+    ? `<style>body{margin:16px;font-family:"${attr(q.get('font')!)}"}#parley{--parley-font:"${attr(q.get('font')!)}"}</style>`
+    : '';
+  const intro = q.get('plain') ? '' : '<h1>A host article</h1><p>Some text of the host page.</p>';
+  return `<!doctype html><html lang="${attr(q.get('lang') ?? 'en')}"><head><meta charset="utf-8"><title>Host page</title>${font}</head>
+<body>${intro}<div id="parley"></div><script src="${parley}/embed.js" ${data} async></script></body></html>`;
+}
+
 /** A site without guests that `/members.html` embeds (the test creates it). */
 export const MEMBERS_SITE = 'members-only';
 /** A guests site with `proofOfWork: "guests"` that `/pow.html` embeds (the test creates it). */
@@ -49,6 +71,10 @@ export async function startHostSite(parley: string): Promise<HostSite> {
     '/hostile.css': { body: HOSTILE_CSS, type: 'text/css' },
   };
   const server = http.createServer((req, res) => {
+    if ((req.url ?? '').startsWith('/page.html?')) {
+      const body = customPage(parley, new URL(req.url!, 'http://host').searchParams);
+      return void res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(body);
+    }
     const route = routes[(req.url ?? '/').split('?')[0]!];
     if (!route) return void res.writeHead(req.url === '/favicon.ico' ? 204 : 404).end();
     const headers: Record<string, string> = { 'Content-Type': `${route.type}; charset=utf-8`, 'Cache-Control': 'no-store' };

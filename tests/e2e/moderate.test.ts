@@ -29,7 +29,11 @@ async function moderatorPage(): Promise<Page> {
 
 const stamp = () => Math.random().toString(36).slice(2, 8);
 
+/** A visible comment on the demo article, so new ones wait behind the reader's notice. */
+const seed = async () => restPost(suite.node, await readerToken(suite.node, { name: 'Early Bird' }), `Seed ${stamp()}`);
+
 test('when a moderator deletes a comment on /moderate, then it disappears live from the reader’s page', async () => {
+  await seed();
   const [reader, mod] = await Promise.all([readerPage(), moderatorPage()]);
   const text = `Cheap loans, click here ${stamp()}`;
   const id = await restPost(suite.node, await readerToken(suite.node, { name: 'Loan Shark' }), text);
@@ -48,6 +52,7 @@ test('when a moderator deletes a comment on /moderate, then it disappears live f
 });
 
 test('when a moderator approves a held comment, then the reader is offered it live', async () => {
+  await seed();
   await suite.node.app.services.sites.update('demo', { moderation: 'pre' });
   const [reader, mod] = await Promise.all([readerPage(), moderatorPage()]);
   const text = `Held until a human reads it ${stamp()}`;
@@ -77,4 +82,32 @@ test('when a moderator locks the page, then the reader’s form gives way to the
   await card.locator('button[data-act="lock"]', { hasText: 'Unlock page' }).waitFor();
   await card.locator('button[data-act="lock"]').click();
   await reader.locator('#parley form[data-form="post"]').waitFor();
+});
+
+test('when a moderator arrives after comments were posted, then Recent lists them, pages with Load more and searches by text and author', async () => {
+  const tag = stamp();
+  const author = `early-${tag}`;
+  const ids: string[] = [];
+  for (let i = 0; i < 22; i++)
+    ids.push(await restPost(suite.node, await readerToken(suite.node, { sub: author, name: 'Early' }), `Backlog ${tag} #${i}`));
+  const other = await restPost(suite.node, await readerToken(suite.node, { name: 'Someone Else' }), `Unrelated needle-${tag}`);
+  const mod = await moderatorPage();
+
+  const recent = mod.locator('#recent li.card');
+  await mod.locator(`#recent li.card[data-id="${other}"]`).waitFor();
+  expect(await recent.count()).toBe(20);
+  await mod.click('#recent-more');
+  await mod.locator(`#recent li.card[data-id="${ids[0]}"]`).waitFor();
+
+  await mod.fill('#q-text', `NEEDLE-${tag}`);
+  await mod.click('#search button[type="submit"]');
+  await mod.locator('#recent-what', { hasText: 'Matches' }).waitFor();
+  expect(await recent.evaluateAll((cards) => cards.map((c) => c.getAttribute('data-id')))).toEqual([other]);
+
+  await mod.fill('#q-text', '');
+  await mod.fill('#q-author', author);
+  await mod.click('#search button[type="submit"]');
+  await mod.locator('#recent-what', { hasText: `author ${author}` }).waitFor();
+  expect(await recent.count()).toBe(20);
+  expect(await mod.locator(`#recent li.card[data-id="${other}"]`).count()).toBe(0);
 });

@@ -105,6 +105,8 @@ test('when the host stylesheet hides buttons and paints everything red at 3px, t
 });
 
 test('when a reader posts an XSS payload, then it renders as inert text on every open page', async () => {
+  // A comment already on the page: the payload then waits behind the notice on the other page.
+  await restPost(node, await readerToken(node), 'An earlier comment', { page: '/e2e/plain' });
   const a = await visit(`${host.url}/plain.html`);
   const b = await visit(`${host.url}/plain.html`);
   const payload = `<img src=x onerror="alert('img')"><script>alert('script')</script><svg onload="alert('svg')"></svg> [click](javascript:alert('md')) <a href="javascript:alert('a')">a</a> marker-xss`;

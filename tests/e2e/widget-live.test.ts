@@ -26,6 +26,8 @@ const comment = (page: Page, text: string) => page.locator('#parley li.c', { has
 const stamp = () => Math.random().toString(36).slice(2, 8);
 
 test('when a reader posts on one page, then the other page offers it behind the "new comments" notice', async () => {
+  // The thread is not empty (on an empty one a new comment shows at once, see widget-polish.test.ts).
+  await restPost(suite.node, await readerToken(suite.node, { name: 'First Reader' }), `Already here ${stamp()}`);
   const [a, b] = await Promise.all([demoPage(), demoPage()]);
   await signIn(a, 'reader');
   const before = await b.locator('#parley .count').textContent();

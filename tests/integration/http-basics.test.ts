@@ -57,6 +57,7 @@ describe('HTTP basics', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('parley_http_request_duration_seconds');
     expect(res.text).toContain('parley_connected_sockets');
-    expect(res.text).toContain('parley_process_resident_memory_bytes');
+    expect(res.text).toContain('process_resident_memory_bytes');
+    expect(res.text).not.toContain('parley_process_');
   });
 });

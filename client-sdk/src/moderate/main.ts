@@ -1,8 +1,9 @@
 /**
  * Script of the moderation page (`/moderate`): signs a moderator in with a
- * token (or, in development, the demo moderator), then shows the live feed of
- * new comments and the pending and flagged queues, with approve, reject,
- * delete, ban and lock actions. Everything updates live from `/admin` events.
+ * token (or, in development, the demo moderator), then shows the site's recent
+ * comments of every status (paged, searchable by author id or text), the live
+ * feed of new comments and the pending and flagged queues, with approve,
+ * reject, delete, ban and lock actions. Everything updates live from `/admin` events.
  */
 import { createAdminClient, type ParleyAdminClient } from '../admin';
 import { isParleyError } from '../errors';
@@ -14,6 +15,7 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 
 const ctx: CardContext = { lockedPages: new Map() };
 const comments = new Map<string, Comment>();
+const recent = new CardList('recent', $('recent'), $('recent-n'), 'No comments match.', 500);
 const feed = new CardList('feed', $('feed'), $('feed-n'), 'New comments appear here as they are posted.', 100);
 const pending = new CardList('pending', $('pending'), $('pending-n'), 'Nothing waits for approval.');
 const flagged = new CardList('flagged', $('flagged'), $('flagged-n'), 'No flagged comments.');
@@ -27,7 +29,7 @@ function say(message: string): void {
 function refresh(c: Comment): void {
   comments.set(c.id, c);
   const open = c.status !== 'deleted' && c.status !== 'rejected';
-  for (const list of [feed, pending, flagged]) if (list.has(c.id)) list.put(c, ctx);
+  for (const list of [recent, feed, pending, flagged]) if (list.has(c.id)) list.put(c, ctx);
   if (c.status !== 'pending') pending.drop(c.id);
   if (!open) flagged.drop(c.id);
 }
@@ -75,6 +77,43 @@ async function loadQueue(list: CardList, status: 'pending' | 'flagged'): Promise
   }
 }
 
+/** What the Recent column shows: the latest comments, or a search, and where its next page starts. */
+const search: { text?: string; authorId?: string; cursor: string | null } = { cursor: null };
+
+async function loadRecent(fresh: boolean): Promise<void> {
+  if (!admin) return;
+  if (fresh) {
+    recent.clear();
+    search.cursor = null;
+  }
+  const more = $<HTMLButtonElement>('recent-more');
+  more.disabled = true;
+  try {
+    const { text, authorId } = search;
+    const page = await admin.recent({
+      limit: 20,
+      cursor: search.cursor,
+      ...(text ? { text } : {}),
+      ...(authorId ? { authorId } : {}),
+    });
+    for (const c of page.comments) {
+      comments.set(c.id, c);
+      recent.put(c, ctx, 'end');
+    }
+    search.cursor = page.nextCursor;
+    more.hidden = page.nextCursor === null;
+    const what =
+      text || authorId
+        ? `Matches for ${[text && `“${text}”`, authorId && `author ${authorId}`].filter(Boolean).join(' by ')}`
+        : 'Latest comments of every status';
+    $('recent-what').textContent = `${what}: ${recent.ids.length} shown${page.nextCursor ? ', more below' : ''}.`;
+  } catch (err) {
+    $('recent-what').textContent = `Could not load: ${(err as Error).message}`;
+  } finally {
+    more.disabled = false;
+  }
+}
+
 async function signIn(siteId: string, token: string): Promise<void> {
   signOut();
   $('signin-error').textContent = '';
@@ -98,7 +137,7 @@ async function signIn(siteId: string, token: string): Promise<void> {
   $('signin').hidden = true;
   $('desk').hidden = false;
   $('sign-out').hidden = false;
-  await Promise.all([loadQueue(pending, 'pending'), loadQueue(flagged, 'flagged')]);
+  await Promise.all([loadRecent(true), loadQueue(pending, 'pending'), loadQueue(flagged, 'flagged')]);
 }
 
 function signOut(): void {
@@ -106,7 +145,7 @@ function signOut(): void {
   admin?.disconnect();
   admin = null;
   comments.clear();
-  for (const list of [feed, pending, flagged]) list.clear();
+  for (const list of [recent, feed, pending, flagged]) list.clear();
   $('desk').hidden = true;
   $('signin').hidden = false;
   $('sign-out').hidden = true;
@@ -170,6 +209,19 @@ $('sign-out').addEventListener('click', () => {
   sessionStorage.removeItem(KEY);
   signOut();
 });
+$('search').addEventListener('submit', (e) => {
+  e.preventDefault();
+  search.text = $<HTMLInputElement>('q-text').value.trim() || undefined;
+  search.authorId = $<HTMLInputElement>('q-author').value.trim() || undefined;
+  void loadRecent(true);
+});
+$('q-clear').addEventListener('click', () => {
+  $<HTMLInputElement>('q-text').value = '';
+  $<HTMLInputElement>('q-author').value = '';
+  search.text = search.authorId = undefined;
+  void loadRecent(true);
+});
+$('recent-more').addEventListener('click', () => void loadRecent(false));
 $('desk').addEventListener('click', (e) => {
   const button = (e.target as Element).closest<HTMLButtonElement>('button[data-act]');
   if (button) void act(button);

@@ -138,9 +138,15 @@ export function paint(item: Item, ctx: ViewContext): void {
       class: 'like',
       'data-act': 'like',
       'aria-pressed': String(item.liked),
-      'aria-label': `${t.like} (${c.reactions.like})`,
     });
-    append(like, heart(), h('span', { 'aria-hidden': 'true', class: 'n', text: String(c.reactions.like) }));
+    // The accessible name ("Like 4") contains the visible count (WCAG 2.5.3 "label in name"),
+    // which an aria-label such as "Like (4)" over a visible "4" did not.
+    append(
+      like,
+      heart(),
+      h('span', { class: 'sr', text: `${t.like} ` }),
+      h('span', { class: 'n', text: String(c.reactions.like) }),
+    );
     append(acts, like);
     if (!ctx.locked) append(acts, btn('reply', t.reply));
   }
@@ -162,7 +168,7 @@ export function paint(item: Item, ctx: ViewContext): void {
 export function paintReplyButton(item: Item, t: WidgetTexts): void {
   const rest = Math.max(0, item.c.replyCount - item.shown);
   item.showReplies.hidden = rest === 0 || item.cursor === null;
-  item.showReplies.textContent = fmt(t.showReplies, { n: rest });
+  item.showReplies.textContent = fmt(t.showReplies, { n: rest }, t.locale);
 }
 
 /** Refreshes only the relative times (called once a minute). */

@@ -60,12 +60,20 @@ export class Incoming {
         parent.c = { ...parent.c, replyCount: parent.c.replyCount + 1 };
         w.thread.paint(parent);
       }
-      w.announce(fmt(w.texts.announceNew, { n: 1 }));
+      w.announce(fmt(w.texts.announceNew, { n: 1 }, w.texts.locale));
+      return;
+    }
+    // Nothing is shown yet (the empty thread): nothing can move under the reader's eyes,
+    // so the comment replaces "No comments yet" at once instead of waiting behind the notice.
+    if (w.thread.items.size === 0 && w.thread.queue.length === 0) {
+      w.thread.addTop(c, 'start');
+      w.showStatus(null);
+      w.announce(fmt(w.texts.announceNew, { n: 1 }, w.texts.locale));
       return;
     }
     w.thread.queue.push(c);
     w.updateNewButton();
-    w.announce(fmt(w.texts.announceNew, { n: w.thread.queue.length }));
+    w.announce(fmt(w.texts.announceNew, { n: w.thread.queue.length }, w.texts.locale));
   }
 
   /** A comment changed (edit, reaction count, approval): repaint it where it is shown or waits. */

@@ -3,6 +3,9 @@
  * stylesheet: no `<style>` text and no `style` attributes, so it runs under a
  * strict `style-src` CSP. Site owners theme it with `--parley-*` custom
  * properties set on the host element (they inherit through the shadow boundary).
+ * The "new comments" bar is 0 px tall so its pill floats over the list without
+ * moving it; `align-items:flex-start` keeps the pill at its own height (the
+ * default `stretch` squashed it to the bar's 0 px).
  */
 
 const LIGHT = `--_bg:var(--parley-bg,#fff);--_fg:var(--parley-fg,#1f2328);--_muted:var(--parley-muted,#59636e);--_line:var(--parley-border,#d5dae0);--_soft:var(--parley-soft,#f4f6f8);--_accent:var(--parley-accent,#0a58ca);--_on-accent:var(--parley-on-accent,#fff);--_danger:var(--parley-danger,#b42318);--_warn:var(--parley-warn,#8a5300);`;
@@ -49,8 +52,11 @@ textarea:focus,input[type=text]:focus{border-color:var(--_accent)}
 .primary:hover:not(:disabled){filter:brightness(1.08)}
 .secondary{border:1px solid var(--_line);padding:.45em 1em;border-radius:8px}
 .error{color:var(--_danger);font-size:.875em;display:block}
-.newbar{position:sticky;top:.5em;height:0;z-index:3;display:flex;justify-content:center;overflow:visible}
-.new{background:var(--_accent);color:var(--_on-accent);font-weight:600;font-size:.875em;padding:.45em 1em;border-radius:999px;box-shadow:0 2px 10px rgba(0,0,0,.2)}
+.newbar{position:sticky;top:.5em;height:0;z-index:3;display:flex;justify-content:center;align-items:flex-start;overflow:visible}
+.new{flex:none;min-height:2.25em;line-height:1.25;white-space:nowrap;max-width:calc(100% - 1em);overflow:hidden;text-overflow:ellipsis;background:var(--_accent);color:var(--_on-accent);font-weight:600;font-size:.875em;padding:.5em 1.1em;border-radius:999px;box-shadow:0 2px 10px rgba(0,0,0,.2)}
+.feed{color:var(--_muted);font-size:.875em;display:inline-flex;align-items:center;gap:.3em;text-decoration:none;border-radius:6px;padding:.1em .3em}
+.feed:hover{color:var(--_accent);text-decoration:underline}
+.feed svg{width:1em;height:1em;fill:currentColor}
 ol{list-style:none;margin:0;padding:0;display:block}
 li{display:block;margin:0;padding:0}
 .c{padding:.9em 0;border-top:1px solid var(--_line)}

@@ -23,7 +23,7 @@ export interface WidgetOptions {
   url: string;
   /** A reader token signed by the site's backend (`data-token`). @default a remembered guest token, else none */
   token?: string | null;
-  /** `en` or `es`. @default `en` */
+  /** A language with a catalog in `locales/` (`en`, `es`, `fr`, `de`, `pt`, `it`; region tags such as `pt-BR` use their language). @default the host page's `<html lang>`, else `en` */
   lang?: string;
   /** Colour scheme. @default `auto` (follows `prefers-color-scheme`) */
   theme?: 'light' | 'dark' | 'auto';
@@ -113,6 +113,15 @@ export class Widget {
         this.countEl,
         this.presence,
         this.conn,
+        h('a', {
+          class: 'feed',
+          href: `${o.url}/api/v1/sites/${encodeURIComponent(o.site)}/pages/${encodeURIComponent(o.page)}/feed.atom`,
+          type: 'application/atom+xml',
+          // The accessible name contains the visible word (WCAG 2.5.3 "label in name").
+          'aria-label': t.feedLabel,
+          title: t.feedLabel,
+          text: t.feed,
+        }),
         h('div', { class: 'sort', role: 'group', 'aria-label': t.sortLabel }, ...this.sortBtns),
       ),
       this.notice,
@@ -273,18 +282,24 @@ export class Widget {
   }
 
   private setReaders(n: number): void {
-    text(this.presence, fmt(this.texts.reading, { n }));
+    text(this.presence, fmt(this.texts.reading, { n }, this.texts.locale));
     show(this.presence, n > 0);
   }
 
   /** Updates the "N comments" heading. */
   paintCount(): void {
-    text(this.countEl, fmt(this.texts.count, { n: Math.max(0, this.total) }));
+    text(this.countEl, fmt(this.texts.count, { n: Math.max(0, this.total) }, this.texts.locale));
+  }
+
+  /** Shows a status line under the form ("Loading…", "No comments yet"), or hides it with null. */
+  showStatus(message: string | null): void {
+    text(this.status, message ?? '');
+    show(this.status, message !== null);
   }
 
   /** Shows the waiting-comments button, or hides it when none wait. */
   updateNewButton(): void {
-    text(this.newBtn, fmt(this.texts.newComments, { n: this.thread.queue.length }));
+    text(this.newBtn, fmt(this.texts.newComments, { n: this.thread.queue.length }, this.texts.locale));
     show(this.newBtn, this.thread.queue.length > 0);
   }
 

@@ -12,6 +12,7 @@ import type { Metrics } from '../metrics';
 import { authRouter, devAuthRouter } from '../modules/auth/auth.routes';
 import { commentsRouter } from '../modules/comments/comments.routes';
 import { staticRouter } from '../modules/demo/static.routes';
+import { feedsRouter } from '../modules/feeds/feeds.routes';
 import { healthRouter, type ReadinessCheck } from '../modules/health/health.routes';
 import { moderationRouter } from '../modules/moderation/moderation.routes';
 import { importsRouter } from '../modules/imports/imports.routes';
@@ -24,7 +25,7 @@ import { openApiRouter } from './openapi';
 
 /** What the Express app is built from. */
 export interface HttpAppDeps {
-  config: Pick<Config, 'dev' | 'adminApiKey' | 'trustProxy'>;
+  config: Pick<Config, 'dev' | 'adminApiKey' | 'trustProxy'> & Partial<Pick<Config, 'publicUrl'>>;
   logger: Logger;
   metrics: Metrics;
   mongo: Connection;
@@ -105,6 +106,7 @@ export function buildHttpApp(deps: HttpAppDeps): express.Express {
       adminApiKey: config.adminApiKey,
     }),
   );
+  api.use(feedsRouter(services.feeds, config.publicUrl ?? null));
   api.use(moderationRouter({ repo: moderationRepo, sites, auth, adminApiKey: config.adminApiKey }));
   app.use('/api/v1', api);
   app.use(staticRouter({ dev: config.dev }));

@@ -29,8 +29,8 @@ interface RouteDoc {
   body?: z.ZodType;
   /** A body that is not JSON (an uploaded file), with the media types it may have. */
   rawBody?: { types: string[]; description: string };
-  /** `contentType`: a response that is not `application/json` (e.g. NDJSON). */
-  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  /** `contentType`: a schema'd response that is not `application/json` (e.g. NDJSON); `text`: a text response's media type (feeds). */
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string; text?: string }>;
 }
 
 const siteParams = z.object({ siteId: siteIdSchema });
@@ -116,6 +116,22 @@ export const ROUTES: RouteDoc[] = [
     params: siteParams,
     query: countsQuerySchema,
     responses: { 200: { description: 'Counts by page id', schema: wire.countsResponse } },
+  },
+  {
+    method: 'get',
+    path: '/sites/{siteId}/pages/{pageId}/feed.atom',
+    summary: "Atom 1.0 feed of a page's latest visible comments (newest 50, sanitized HTML; never held ones)",
+    security: 'none',
+    params: pageParamsSchema,
+    responses: { 200: { description: 'An Atom feed', text: 'application/atom+xml' } },
+  },
+  {
+    method: 'get',
+    path: '/sites/{siteId}/feed.atom',
+    summary: "Atom 1.0 feed of a site's latest visible comments across its pages (newest 50)",
+    security: 'none',
+    params: siteParams,
+    responses: { 200: { description: 'An Atom feed', text: 'application/atom+xml' } },
   },
   {
     method: 'get',
@@ -296,12 +312,14 @@ export function buildOpenApi(): Record<string, unknown> {
   for (const r of ROUTES) {
     const responses: Record<string, unknown> = {};
     for (const [status, res] of Object.entries(r.responses)) {
-      responses[status] = res.schema
-        ? {
-            description: res.description,
-            content: { [res.contentType ?? 'application/json']: { schema: jsonSchema(res.schema, 'output') } },
-          }
-        : { description: res.description };
+      responses[status] = res.text
+        ? { description: res.description, content: { [res.text]: { schema: { type: 'string' } } } }
+        : res.schema
+          ? {
+              description: res.description,
+              content: { [res.contentType ?? 'application/json']: { schema: jsonSchema(res.schema, 'output') } },
+            }
+          : { description: res.description };
     }
     for (const status of ERROR_STATUSES[r.security]) {
       responses[String(status)] ??= {

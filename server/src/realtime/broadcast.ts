@@ -41,19 +41,31 @@ export function attachBroadcast(
   /** Announces a new comment; resolves once the page's (or author's) event has been handed to every node. */
   const announce = (c: CommentRecord): Promise<void> => {
     const payload = { comment: toPublicComment(c) };
+    const end = metrics.fanout.startTimer({ event: 'comment:created' });
     // Held comments, and comments under a shadow ban, reach only their author's own sockets (and moderators, below).
     const out = published(() => (isPublic(c) ? pageRoom(c) : authorRoom(c)).emit('comment:created', payload));
     setImmediate(() => mods(c.siteId).emit('mod:comment', { comment: toPublicComment(c, { moderator: true }) }));
     count('comment:created');
+    // parley_fanout_seconds: until the event has been handed to every node.
+    out.then(
+      () => end(),
+      () => end(),
+    );
     return out;
   };
 
   // The writer is acknowledged first: fan-out to a large room costs milliseconds the poster
   // should not wait for. setImmediate keeps the events in the order they were published.
+  // parley_fanout_seconds measures from the stored change to the end of this node's emits.
   const later =
-    <T>(fn: (payload: T) => void) =>
-    (payload: T) =>
-      void setImmediate(fn, payload);
+    <T>(fn: (payload: T) => void, event: string) =>
+    (payload: T) => {
+      const end = metrics.fanout.startTimer({ event });
+      setImmediate(() => {
+        fn(payload);
+        end();
+      });
+    };
 
   // Without Redis there are no other nodes (and the in-memory adapter only warns on server-side emits).
   const tellOtherNodes = (siteId: string) => void (opts.clustered && io.serverSideEmit('site:changed', siteId));
@@ -83,7 +95,7 @@ export function attachBroadcast(
         }
         mods(c.siteId).emit('comment:updated', { comment: toPublicComment(c, { moderator: true }) });
         count('comment:updated');
-      }),
+      }, 'comment:updated'),
     ),
     events.on(
       'comment.deleted',
@@ -93,14 +105,14 @@ export function attachBroadcast(
         else authorRoom(c).emit('comment:deleted', payload);
         mods(c.siteId).emit('comment:deleted', payload);
         count('comment:deleted');
-      }),
+      }, 'comment:deleted'),
     ),
     events.on(
       'flag.created',
       later(({ comment, flag }) => {
         mods(comment.siteId).emit('mod:flag', { flag, comment: toPublicComment(comment, { moderator: true }) });
         count('mod:flag');
-      }),
+      }, 'mod:flag'),
     ),
     events.on(
       'page.locked',
@@ -110,7 +122,7 @@ export function attachBroadcast(
         readers.to(rooms.page(siteId, pageId)).emit('page:locked', { pageId, locked });
         mods(siteId).emit('page:locked', { pageId, locked });
         count('page:locked');
-      }),
+      }, 'page:locked'),
     ),
     events.on('site.changed', ({ siteId }) => tellOtherNodes(siteId)),
     // Other nodes drop their cached bans (and page states) of the site; a lost notice is bounded by their 1 s expiry.

@@ -9,6 +9,7 @@ import { attachBroadcast, presencePublisher } from './broadcast';
 import { attachConnections } from './connections';
 import { adapterStreamName, createIo, type AdminNamespace, type ParleyServer } from './io';
 import { Presence } from './presence';
+import { observeRealtime } from './realtime-metrics';
 import { cutSlowReaders, type BacklogLimits } from './slow-readers';
 import { batchSocketWrites } from './write-batching';
 
@@ -43,6 +44,7 @@ export function attachRealtime(httpServer: http.Server, deps: RealtimeDeps): Rea
   const { redis, keyPrefix, services, events, metrics, logger } = deps;
   const { io, admin, closeAdapter } = createIo(httpServer, { redis, keyPrefix });
   batchSocketWrites(io);
+  observeRealtime(metrics.registry, io);
   const stopCutting = cutSlowReaders(io, deps.readerBacklog, logger, () => metrics.slowReadersCut.inc());
   const nodeId = deps.nodeId ?? randomUUID();
   const presence = new Presence({ redis, nodeId, keyPrefix, logger, publish: presencePublisher(io) });

@@ -9,3 +9,8 @@ export const rooms = {
   /** Moderators of a site (admin namespace). */
   moderators: (siteId: string) => `mod:${siteId}`,
 };
+
+/** Whether a room is a page room (of any site). */
+export function isPageRoom(room: string): boolean {
+  return room.startsWith('page:');
+}

@@ -88,6 +88,9 @@ commentSchema.index({ siteId: 1, status: 1, month: 1, _id: -1 }, { name: 'queue_
 commentSchema.index({ siteId: 1, flagOpen: 1, month: 1, _id: -1 }, { name: 'queue_flagged_month' });
 // A reader's own comments (data export and erasure).
 commentSchema.index({ siteId: 1, authorId: 1 }, { name: 'by_author' });
+// Feeds and the moderation page's Recent column: a site's or a page's latest comments, all levels.
+commentSchema.index({ siteId: 1, _id: -1 }, { name: 'site_recent' });
+commentSchema.index({ siteId: 1, pageId: 1, _id: -1 }, { name: 'page_recent' });
 
 /** Registers the Comment model on a connection. */
 export function commentModel(conn: Connection): Model<CommentDoc> {

@@ -41,6 +41,26 @@ export interface ListQuery {
   audience: ListAudience;
 }
 
+/** Query of {@link CommentsRepository.recent}. */
+export interface RecentQuery {
+  siteId: string;
+  /** One page only; every page of the site when absent. */
+  pageId?: string;
+  /** Only these statuses; every status when absent. */
+  statuses?: CommentStatus[];
+  authorId?: string;
+  /** Case-insensitive literal text the body contains. */
+  text?: string;
+  limit: number;
+  /** Only comments older than this comment id (the previous page's last). */
+  beforeId?: string | null;
+}
+
+/** Escapes a literal string for use inside a regular expression. */
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** Converts a stored document to a record. */
 export function toRecord(doc: CommentDoc): CommentRecord {
   return {
@@ -285,6 +305,28 @@ export class CommentsRepository {
       { _id: 0, parentId: 1 },
     ).lean<Pick<CommentDoc, 'parentId'>[]>();
     return docs.map((d) => (d.parentId ? d.parentId.toHexString() : null));
+  }
+
+  /**
+   * A site's (or one page's) latest comments, newest first, paged by id: feeds
+   * (visible only) and the moderation page's Recent column and search. Text
+   * search is a case-insensitive match of the literal text (escaped `$regex`):
+   * neither the embedded store nor a plain MongoDB index serves `$text`, so it
+   * scans the site's comments newest first and stops at `limit` matches.
+   */
+  async recent(q: RecentQuery): Promise<{ items: CommentRecord[]; more: boolean }> {
+    const filter: FilterQuery<CommentDoc> = { siteId: q.siteId };
+    if (q.pageId !== undefined) filter.pageId = q.pageId;
+    // One status as a plain equality: the embedded store pushes equalities down (never `$in`).
+    if (q.statuses) filter.status = q.statuses.length === 1 ? q.statuses[0] : trusted({ $in: q.statuses });
+    if (q.authorId !== undefined) filter.authorId = q.authorId;
+    if (q.text) filter.body = trusted({ $regex: escapeRegex(q.text), $options: 'i' });
+    if (q.beforeId) filter._id = trusted({ $lt: new Types.ObjectId(q.beforeId) });
+    const docs = await this.Comment.find(filter)
+      .sort({ _id: -1 })
+      .limit(q.limit + 1)
+      .lean<CommentDoc[]>();
+    return { items: docs.slice(0, q.limit).map(toRecord), more: docs.length > q.limit };
   }
 
   /** Removes every comment, reaction and flag of a site. */

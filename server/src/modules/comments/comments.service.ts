@@ -203,6 +203,8 @@ export class CommentsService {
 
   /** Posts a comment or reply; idempotent per (author, clientNonce). */
   async post(siteId: string, pageId: string, input: PostInput, actor: Actor): Promise<PostResult> {
+    const end = this.deps.metrics.postAck.startTimer();
+    let outcome = 'refused';
     const site = await this.deps.sites.get(siteId);
     const p = this.requirePrincipal(site, actor);
     if (input.honeypot) {
@@ -211,7 +213,9 @@ export class CommentsService {
       return { comment: this.forViewer(honeypotGhost(siteId, pageId, p, input), p, []), httpStatus: 202 };
     }
     try {
-      return await this.create(site, p, pageId, input, actor);
+      const result = await this.create(site, p, pageId, input, actor);
+      outcome = 'stored';
+      return result;
     } catch (err) {
       // A client retrying a post whose acknowledgement it never saw gets the first comment
       // back, even if the page was locked or its budget spent meanwhile. Looked up only on
@@ -221,6 +225,8 @@ export class CommentsService {
         if (first && first.pageId === pageId) return this.replay(first, p);
       }
       throw err;
+    } finally {
+      end({ outcome });
     }
   }
 

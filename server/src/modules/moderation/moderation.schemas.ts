@@ -25,6 +25,15 @@ export const queueSchema = z.object({
   limit: z.number().int().min(1).max(100).default(20),
   cursor: commentIdSchema.nullish(),
 });
+/** `comments:recent` payload: the Recent column and its search (by author id or text). */
+export const recentSchema = z.object({
+  limit: z.number().int().min(1).max(100).default(20),
+  cursor: commentIdSchema.nullish(),
+  authorId: z.string().trim().min(1).max(128).optional(),
+  text: z.string().trim().min(1).max(100).optional(),
+  status: z.enum(['visible', 'pending', 'deleted', 'rejected']).optional(),
+});
+
 /** `GET /sites/:siteId/audit` query. */
 export const auditQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),

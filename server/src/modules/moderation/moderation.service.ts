@@ -1,4 +1,4 @@
-import type { Comment } from '@parley/protocol';
+import type { Comment, CommentStatus } from '@parley/protocol';
 import { errors } from '../../errors';
 import type { DomainEvents } from '../../domain-events';
 import type { Principal } from '../auth/principal';
@@ -7,6 +7,15 @@ import type { CommentRecord, CommentsRepository } from '../comments/comments.rep
 import type { CommentsService } from '../comments/comments.service';
 import type { PagesService } from '../pages/pages.service';
 import type { ModerationRepository } from './moderation.repository';
+
+/** Input of {@link ModerationService.recent} (parsed by `recentSchema`). */
+export interface RecentInput {
+  limit: number;
+  cursor?: string | null;
+  authorId?: string;
+  text?: string;
+  status?: CommentStatus;
+}
 
 /** A moderator acting on their own site (verified at the admin handshake). */
 export interface Moderator {
@@ -136,7 +145,27 @@ export class ModerationService {
     limit: number,
     cursor: string | null,
   ): Promise<{ comments: Comment[]; nextCursor: string | null }> {
-    const { items, more } = await this.deps.commentsRepo.queue(mod.siteId, status, limit, cursor);
+    return this.page(await this.deps.commentsRepo.queue(mod.siteId, status, limit, cursor));
+  }
+
+  /**
+   * The site's latest comments of every status (the moderation page's Recent
+   * column), or a search by author id and/or text within the site. Not audited:
+   * it reads, it does not act.
+   */
+  async recent(mod: Moderator, q: RecentInput): Promise<{ comments: Comment[]; nextCursor: string | null }> {
+    const found = await this.deps.commentsRepo.recent({
+      siteId: mod.siteId,
+      limit: q.limit,
+      beforeId: q.cursor ?? null,
+      authorId: q.authorId,
+      text: q.text,
+      statuses: q.status ? [q.status] : undefined,
+    });
+    return this.page(found);
+  }
+
+  private async page({ items, more }: { items: CommentRecord[]; more: boolean }) {
     const reasons = await this.deps.commentsRepo.flagReasons(items.map((c) => c.id));
     return {
       comments: items.map((c) => toPublicComment(c, { moderator: true, flagReasons: reasons.get(c.id) ?? [] })),

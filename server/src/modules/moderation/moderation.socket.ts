@@ -1,7 +1,15 @@
 import type { Logger } from '../../logger';
 import { handle } from '../../realtime/ack';
 import type { AdminSocket } from '../../realtime/io';
-import { approveSchema, banSchema, commentActionSchema, lockSchema, queueSchema, unbanSchema } from './moderation.schemas';
+import {
+  approveSchema,
+  banSchema,
+  commentActionSchema,
+  lockSchema,
+  queueSchema,
+  recentSchema,
+  unbanSchema,
+} from './moderation.schemas';
 import type { ModerationService, Moderator } from './moderation.service';
 
 /** Registers the admin namespace's events on one moderator socket. */
@@ -20,4 +28,5 @@ export function registerModeratorHandlers(socket: AdminSocket, deps: { moderatio
   handle(socket, log, 'user:unban', unbanSchema, async (i) => (await m.unban(mod, i.userId), {}));
   handle(socket, log, 'page:lock', lockSchema, async (i) => (await m.lock(mod, i.pageId, i.locked), {}));
   handle(socket, log, 'queue:list', queueSchema, (i) => m.queue(mod, i.status, i.limit, i.cursor ?? null));
+  handle(socket, log, 'comments:recent', recentSchema, (i) => m.recent(mod, i));
 }

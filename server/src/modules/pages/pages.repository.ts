@@ -56,6 +56,17 @@ export class PagesRepository {
     return doc ?? EMPTY(siteId, pageId);
   }
 
+  /** Title and URL of pages, where a post told them (feeds link entries to the article). */
+  async meta(siteId: string, pageIds: string[]): Promise<Map<string, { title: string | null; url: string | null }>> {
+    const out = new Map<string, { title: string | null; url: string | null }>();
+    // One equality lookup per page, as counts() does: the embedded store pushes equalities down, never `$in`.
+    await mapLimit([...new Set(pageIds)], COUNT_LOOKUPS_AT_ONCE, async (pageId) => {
+      const d = await this.Page.findOne({ siteId, pageId }, { _id: 0, title: 1, url: 1 }).lean<Pick<PageDoc, 'title' | 'url'>>();
+      if (d) out.set(pageId, { title: d.title ?? null, url: d.url ?? null });
+    });
+    return out;
+  }
+
   /** The ids of a site's locked pages (few; one scan answers every page's lock check). */
   async lockedPages(siteId: string): Promise<ReadonlySet<string>> {
     const docs = await this.Page.find({ siteId, locked: true }, { _id: 0, pageId: 1 }).lean<Pick<PageDoc, 'pageId'>[]>();

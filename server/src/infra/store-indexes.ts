@@ -31,8 +31,9 @@ export const STORE_INDEXES: readonly JsonbIndex[] = [
   { collection: 'comments', name: 'thread', fields: ['pageId', 'parentId'] },
   // Idempotent posting: the comment an author posted with a nonce.
   { collection: 'comments', name: 'nonce', fields: ['clientNonce'] },
-  // Moderation queues, month by month: a site's pending comments, and its comments with open flags.
-  { collection: 'comments', name: 'queue', fields: ['siteId', 'month', 'status', 'flagOpen'] },
+  // Moderation queues, month by month: a site's pending comments, and its comments with open flags. No siteId: on a
+  // one-site store its posting list is the whole table, and intersecting it cost more than checking the few rows found.
+  { collection: 'comments', name: 'queue', fields: ['month', 'status', 'flagOpen'] },
   { collection: 'queue_months', name: 'site', fields: ['siteId'] },
   { collection: 'pages', name: 'page', fields: ['pageId'] },
   { collection: 'pages', name: 'locked', fields: ['siteId', 'locked'] },

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedStore } from '../../server/src/infra/embedded-store';
+import { REPO_ROOT } from '../../server/src/paths';
 import { redisAnswers, startPrivateRedis } from './redis-server';
 
 declare global {
@@ -17,7 +18,12 @@ export default async function globalSetup(): Promise<void> {
   const stops: (() => Promise<void>)[] = [];
   if (!process.env.TEST_MONGODB_URI) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-store-'));
-    const store = await startEmbeddedStore({ dataDir, progress: (line) => process.stdout.write(`${line}\n`) });
+    const store = await startEmbeddedStore({
+      dataDir,
+      progress: (line) => process.stdout.write(`${line}\n`),
+      // The store's own log, for a failure that closes connections (artifacts/ is git-ignored).
+      logFile: path.join(REPO_ROOT, 'artifacts', `store-${process.pid}-${path.basename(dataDir)}.log`),
+    });
     process.env.TEST_MONGODB_URI = store.uri;
     process.env.TEST_STORE_POSTGRES_URL = store.postgres.url;
     stops.push(async () => {

@@ -140,6 +140,8 @@ export interface StartStoreOptions {
   postgresUrl?: string | null;
   progress?: Progress;
   onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
+  /** Appends the store's (FerretDB's and PostgreSQL's) log lines to this file. */
+  logFile?: string;
 }
 
 function processAlive(pid: number): boolean {
@@ -188,6 +190,7 @@ export async function startEmbeddedStore(opts: StartStoreOptions): Promise<Embed
   child.stderr!.on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-4000);
   });
+  if (opts.logFile) child.stderr!.pipe(fs.createWriteStream(opts.logFile, { flags: 'a' }));
   let postgresPid: number | null = null;
   child.stdout!.setEncoding('utf8');
   child.stdout!.on('data', (chunk: string) => {

@@ -99,10 +99,13 @@ export async function initCollections(models: Model<unknown>[], policy: IndexPol
       await model.createIndexes();
       continue;
     }
-    const unique = model.schema.indexes().filter(([, o]) => o.unique === true);
-    if (unique.length)
+    // Only the missing ones: FerretDB v1.24 panics (and drops the connection) on some createIndexes
+    // of an index that already exists (seen with a second single-field unique index).
+    const existing = new Set((await model.collection.indexes()).map((i) => i.name));
+    const missing = model.schema.indexes().filter(([, o]) => o.unique === true && !existing.has(o.name as string));
+    if (missing.length)
       await model.collection.createIndexes(
-        unique.map(([key, o]) => ({ key: key as Record<string, 1 | -1>, name: o.name as string | undefined, unique: true })),
+        missing.map(([key, o]) => ({ key: key as Record<string, 1 | -1>, name: o.name as string | undefined, unique: true })),
       );
   }
 }

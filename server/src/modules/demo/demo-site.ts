@@ -14,7 +14,11 @@ export async function ensureDemoSite(sites: SitesService, logger: Logger): Promi
   try {
     await createDemo(sites);
   } catch (err) {
-    if (err instanceof AppError && err.code === 'conflict') return;
+    if (err instanceof AppError && err.code === 'conflict') {
+      // The other node won: drop the miss this node cached a moment ago, or it would answer 404 for a while.
+      sites.forget(DEMO_SITE_ID);
+      return;
+    }
     throw err;
   }
   logger.info({ siteId: DEMO_SITE_ID }, 'created the demo site "demo" (guests allowed, proof of work for guests)');

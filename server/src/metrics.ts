@@ -6,7 +6,10 @@ export function createMetrics() {
   // Standard names without a prefix (process_cpu_seconds_total, nodejs_eventloop_lag_seconds, …):
   // the names the usual Node.js dashboards and alerts already read.
   collectDefaultMetrics({ register: registry });
+  // The queued gauges read the durable queues when scraped; the app plugs its queues in here.
+  const queueSizes = { mail: async (): Promise<number> => 0, webhooks: async (): Promise<number> => 0 };
   return {
+    queueSizes,
     registry,
     httpDuration: new Histogram({
       name: 'parley_http_request_duration_seconds',
@@ -74,6 +77,46 @@ export function createMetrics() {
       help: 'Domain event subscribers that threw (the write that published the event still succeeded), by event',
       labelNames: ['event'] as const,
       registers: [registry],
+    }),
+    notificationsSent: new Counter({
+      name: 'parley_notifications_sent_total',
+      help: 'Emails handed to the SMTP relay, by kind (reply, moderator)',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    notificationsFailed: new Counter({
+      name: 'parley_notifications_failed_total',
+      help: 'Failed email attempts, by kind and outcome (retry: tried again later; dead: attempts used up, see the dead-letter list)',
+      labelNames: ['kind', 'outcome'] as const,
+      registers: [registry],
+    }),
+    notificationsQueued: new Gauge({
+      name: 'parley_notifications_queued',
+      help: 'Email jobs waiting, delayed (gathering) or being retried in the durable queue (the whole deployment)',
+      registers: [registry],
+      async collect() {
+        this.set(await queueSizes.mail().catch(() => 0));
+      },
+    }),
+    webhooksDelivered: new Counter({
+      name: 'parley_webhooks_delivered_total',
+      help: 'Webhook deliveries answered with a 2xx, by event type',
+      labelNames: ['type'] as const,
+      registers: [registry],
+    }),
+    webhooksFailed: new Counter({
+      name: 'parley_webhooks_failed_total',
+      help: 'Failed webhook attempts, by outcome (retry: tried again later; dead: attempts used up)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    webhooksQueued: new Gauge({
+      name: 'parley_webhooks_queued',
+      help: 'Webhook deliveries waiting or being retried in the durable queue (the whole deployment)',
+      registers: [registry],
+      async collect() {
+        this.set(await queueSizes.webhooks().catch(() => 0));
+      },
     }),
   };
 }

@@ -16,6 +16,7 @@ import { CommentsService } from '../modules/comments/comments.service';
 import { PagesService } from '../modules/pages/pages.service';
 import { RateLimitService } from '../modules/rate-limit/rate-limit.service';
 import { PrivacyRepository } from '../modules/trust/privacy.repository';
+import { SubscriptionsRepository } from '../modules/notifications/subscriptions.repository';
 import { PrivacyService } from '../modules/trust/privacy.service';
 
 /** What a CLI command works with: the same SitesService the server uses, over the same database. */
@@ -67,6 +68,7 @@ function cliPrivacy(d: {
     sites: d.sites,
     auth,
     events: d.events,
+    subscriptions: new SubscriptionsRepository(d.conn),
   });
 }
 

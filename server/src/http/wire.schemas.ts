@@ -104,6 +104,9 @@ export const siteSchema = z.object({
   proofOfWork: z.enum(['off', 'guests', 'untrusted', 'everyone']),
   linkHold: z.number().int().nullable(),
   retentionDays: z.number().int().nullable(),
+  language: z.enum(['en', 'es', 'de', 'fr', 'it', 'pt']),
+  moderatorEmails: z.array(z.string()),
+  guestEmails: z.boolean(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 }) satisfies z.ZodType<Site>;
@@ -135,6 +138,8 @@ export const settingsResponse = z.object({
     maxDepth: z.number().int(),
     maxBodyChars: z.number().int(),
     proofOfWork: z.enum(['off', 'guests', 'untrusted', 'everyone']),
+    notifications: z.object({ replies: z.boolean(), guestEmails: z.boolean() }),
+    language: z.enum(['en', 'es', 'de', 'fr', 'it', 'pt']),
   }),
 }) satisfies z.ZodType<{ settings: SiteSettings }>;
 
@@ -206,7 +211,7 @@ export const dataExportResponse = z.object({
   ),
   reactions: z.array(z.object({ commentId: z.string(), type: z.string(), createdAt: z.iso.datetime() })),
   flags: z.array(z.object({ commentId: z.string(), pageId: z.string(), reason: z.string(), createdAt: z.iso.datetime() })),
-  subscriptions: z.array(z.object({ commentId: z.string(), pageId: z.string() })),
+  subscriptions: z.array(z.object({ commentId: z.string(), pageId: z.string(), email: z.string() })),
   moderation: z.object({ banned: z.boolean(), banUntil: z.iso.datetime().nullable(), trusted: z.boolean() }),
 });
 
@@ -216,5 +221,6 @@ export const erasureResponse = z.object({
     comments: z.object({ tombstoned: z.number().int().min(0), removed: z.number().int().min(0) }),
     reactions: z.number().int().min(0),
     flags: z.number().int().min(0),
+    subscriptions: z.number().int().min(0),
   }),
 });

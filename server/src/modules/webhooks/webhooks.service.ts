@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Webhook, WebhookDelivery, WebhookEventType } from '@parley/protocol';
 import type { DomainEvents } from '../../domain-events';
-import { errors } from '../../errors';
+import { AppError, errors } from '../../errors';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import { attemptsFor, backoffDelay, DurableQueue, QUEUE_NAMES } from '../notifications/queues';
@@ -106,7 +106,10 @@ export class WebhooksService {
 
   private requireQueue(): void {
     if (!this.queue)
-      throw errors.unavailable('webhooks need Redis (a durable queue); this node runs on the in-process fallback, so');
+      throw new AppError(
+        'unavailable',
+        'webhooks need Redis for their durable queue; this node runs on the in-process fallback (set REDIS_URL)',
+      );
   }
 
   private async checkTarget(url: string): Promise<void> {

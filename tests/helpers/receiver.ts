@@ -6,6 +6,8 @@ export interface Received {
   headers: http.IncomingHttpHeaders;
   body: string;
   at: number;
+  /** What the receiver answered. */
+  status?: number;
 }
 
 /** A real local HTTP endpoint for webhook tests; `answer` decides each status from the request number (1-based). */
@@ -22,9 +24,10 @@ export async function startReceiver(answer: (n: number, req: Received) => number
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const got = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+      const got: Received = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
       requests.push(got);
       const status = answer(requests.length, got);
+      got.status = status;
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'thanks' : `nope ${'x'.repeat(2000)}`);
     });
   });

@@ -38,6 +38,8 @@ export interface WebhooksDeps {
   blockPrivate: boolean;
   timeoutMs: number;
   retryBaseMs: number;
+  /** The CLI registers webhooks for the servers to deliver: it has no queue of its own. */
+  registerWithoutQueue?: boolean;
 }
 
 const HOUR = 3600_000;
@@ -105,7 +107,7 @@ export class WebhooksService {
   }
 
   private requireQueue(): void {
-    if (!this.queue)
+    if (!this.queue && !this.deps.registerWithoutQueue)
       throw new AppError(
         'unavailable',
         'webhooks need Redis for their durable queue; this node runs on the in-process fallback (set REDIS_URL)',

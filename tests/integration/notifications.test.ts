@@ -8,6 +8,7 @@ import {
   emitAck,
   modToken,
   postComment,
+  readerSocket,
   signToken,
   startNode,
   uniqueId,
@@ -200,6 +201,36 @@ describe('reply emails (real SMTP server, real Redis queue)', () => {
     expect(mail!.text).toContain('[Flagged by a reader]');
     expect(mail!.text).toContain('A rude remark about the mayor');
     expect(rawHeader(mail!, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+  });
+
+  it('when the comment is posted over the socket with notifyReplies, then a reply mails its author too', async () => {
+    const site = await createSite(node);
+    const email = `${uniqueId('sock')}@mail.test`;
+    const socket = await readerSocket(node, { siteId: site.siteId, token: signToken(site, { name: 'Sol', email }) });
+    const ack = await emitAck(socket, 'comment:post', { pageId: PAGE, body: 'Posted live', notifyReplies: true });
+    expect(ack.ok).toBe(true);
+    await reply(site, ack.comment.id, 'Answer to a live post');
+    const [mail] = await smtp.waitFor(email);
+    expect(mail!.text).toContain('Answer to a live post');
+  });
+
+  it('when a guest gives an address, then it is used only where the site allows guest addresses', async () => {
+    const results: Record<string, number> = {};
+    for (const guestEmails of [true, false]) {
+      const site = await createSite(node, { guests: true, guestEmails });
+      const email = `${uniqueId('guest')}@mail.test`;
+      const issued = await request(node.url)
+        .post(`/api/v1/sites/${site.siteId}/guest-token`)
+        .send({ name: 'Gus', email })
+        .expect(201);
+      const parent = await postComment(node, site, PAGE, issued.body.token, { body: 'Guest asks', notifyReplies: true });
+      expect(parent.status).toBe(201);
+      await reply(site, parent.body.comment.id, `Reply for a guest (${guestEmails})`);
+      if (guestEmails) await smtp.waitFor(email);
+      else await quiet();
+      results[String(guestEmails)] = smtp.to(email).length;
+    }
+    expect(results).toEqual({ true: 1, false: 0 });
   });
 
   it('when the site speaks Spanish, then the email does too', async () => {

@@ -34,7 +34,8 @@ export const STORE_INDEXES: readonly JsonbIndex[] = [
   // Moderation queues, day by day: a site's pending comments, and its comments with open flags. No siteId: on a
   // one-site store its posting list is the whole table, and intersecting it cost more than checking the few rows found.
   { collection: 'comments', name: 'queue', fields: ['day', 'status', 'flagOpen'] },
-  { collection: 'queue_days', name: 'site', fields: ['siteId'] },
+  { collection: 'queue_months', name: 'site', fields: ['siteId'] },
+  { collection: 'queue_days', name: 'month', fields: ['siteId', 'month'] },
   { collection: 'pages', name: 'page', fields: ['pageId'] },
   { collection: 'pages', name: 'locked', fields: ['siteId', 'locked'] },
   { collection: 'reactions', name: 'comment', fields: ['commentId'] },

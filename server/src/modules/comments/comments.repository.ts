@@ -150,7 +150,10 @@ export class CommentsRepository {
 
   /** Ensures collections and indexes exist (see IndexPolicy). */
   async init(policy: IndexPolicy = 'all'): Promise<void> {
-    await initCollections([this.Comment, this.Reaction, this.Flag, this.queues.Day] as Model<unknown>[], policy);
+    await initCollections(
+      [this.Comment, this.Reaction, this.Flag, this.queues.Month, this.queues.Day] as Model<unknown>[],
+      policy,
+    );
     await this.queues.backfill(this.conn);
   }
 
@@ -340,6 +343,7 @@ export class CommentsRepository {
       this.Comment.deleteMany({ siteId }),
       this.Reaction.deleteMany({ siteId }),
       this.Flag.deleteMany({ siteId }),
+      this.queues.Month.deleteMany({ siteId }),
       this.queues.Day.deleteMany({ siteId }),
     ]);
   }

@@ -85,7 +85,7 @@ const TOUCH_EVERY_MS = 10_000;
 /** Months (their lists of days) and days read at once: two at first, twice as many each round, up to this. */
 const MAX_AT_ONCE = 8;
 /** The one-time backfill's marker in `parley_meta`. */
-const BACKFILL_MARKER = 'queue-days-v1';
+const BACKFILL_MARKER = 'comment-days-v1';
 
 /** The filter of one day of a queue; exported so a test can `explain()` it. */
 export function queueDayFilter(siteId: string, kind: QueueKind, day: string, beforeId: string | null): FilterQuery<CommentDoc> {
@@ -208,35 +208,31 @@ export class QueueDays {
   }
 
   /**
-   * Lists the days of queued comments that predate the days index (a database
-   * whose queues were read month by month, or older); runs once per
-   * database, then leaves a marker. Each queue is read by its own equality,
-   * which the embedded store serves from an index, not a scan of every comment.
+   * Gives every comment stored before comments carried their day (a database
+   * whose queues were read month by month, or older) its day, and lists the
+   * days of the queued ones; runs once per database, then leaves a marker.
+   * Its one query is a scan on the embedded store (no index serves a missing
+   * field), paid once; on a new database it reads an empty collection.
    */
   async backfill(conn: Connection): Promise<void> {
     const meta = conn.collection<{ _id: string; at: Date }>('parley_meta');
     if (await meta.findOne({ _id: BACKFILL_MARKER })) return;
-    for (const kind of ['pending', 'flagged'] as const) {
-      const cursor = this.Comment.find(kind === 'pending' ? { status: 'pending' } : { flagOpen: true }, {
-        _id: 1,
-        siteId: 1,
-        day: 1,
-      })
-        .lean<Pick<CommentDoc, '_id' | 'siteId' | 'day'>[]>()
-        .cursor();
-      let batch: { updateOne: { filter: { _id: Types.ObjectId }; update: { $set: { day: string } } } }[] = [];
-      const flush = async () => {
-        if (batch.length) await this.Comment.bulkWrite(batch, { ordered: false });
-        batch = [];
-      };
-      for await (const c of cursor) {
-        const day = c.day ?? dayOf(c._id);
-        if (!c.day) batch.push({ updateOne: { filter: { _id: c._id }, update: { $set: { day } } } });
-        if (batch.length >= 500) await flush();
-        await this.markHeld(c.siteId, kind, day);
-      }
-      await flush();
+    const cursor = this.Comment.find({ day: trusted({ $exists: false }) }, { _id: 1, siteId: 1, status: 1, flagOpen: 1 })
+      .lean<Pick<CommentDoc, '_id' | 'siteId' | 'status' | 'flagOpen'>[]>()
+      .cursor();
+    let batch: { updateOne: { filter: { _id: Types.ObjectId }; update: { $set: { day: string } } } }[] = [];
+    const flush = async () => {
+      if (batch.length) await this.Comment.bulkWrite(batch, { ordered: false });
+      batch = [];
+    };
+    for await (const c of cursor) {
+      const day = dayOf(c._id);
+      batch.push({ updateOne: { filter: { _id: c._id }, update: { $set: { day } } } });
+      if (batch.length >= 500) await flush();
+      if (c.status === 'pending') await this.markHeld(c.siteId, 'pending', day);
+      if (c.flagOpen) await this.markHeld(c.siteId, 'flagged', day);
     }
+    await flush();
     await meta.updateOne({ _id: BACKFILL_MARKER }, { $set: { at: new Date() } }, { upsert: true }).catch((err: unknown) => {
       // Nodes starting together on a fresh database: another one wrote the marker first.
       if (!isDuplicateKey(err)) throw err;

@@ -29,12 +29,14 @@ export const STORE_INDEXES: readonly JsonbIndex[] = [
   { collection: 'comments', name: 'id', fields: ['_id'] },
   // Thread listings (top level: siteId + pageId; replies: + parentId), all three sorts.
   { collection: 'comments', name: 'thread', fields: ['pageId', 'parentId'] },
-  // Idempotent posting: the comment an author posted with a nonce.
-  { collection: 'comments', name: 'nonce', fields: ['clientNonce'] },
-  // Moderation queues, month by month: a site's pending comments, and its comments with open flags. No siteId: on a
+  // Idempotent posting: the comment an author posted with a nonce; an author's comments (privacy export, search).
+  { collection: 'comments', name: 'author', fields: ['clientNonce', 'authorId'] },
+  // Moderation queues, day by day: a site's pending comments, and its comments with open flags; a site's latest
+  // comments (feeds, Recent), day by day too (see CommentsRepository.recent). No siteId: on a
   // one-site store its posting list is the whole table, and intersecting it cost more than checking the few rows found.
-  { collection: 'comments', name: 'queue', fields: ['month', 'status', 'flagOpen'] },
+  { collection: 'comments', name: 'queue', fields: ['day', 'status', 'flagOpen'] },
   { collection: 'queue_months', name: 'site', fields: ['siteId'] },
+  { collection: 'queue_days', name: 'month', fields: ['siteId', 'month'] },
   { collection: 'pages', name: 'page', fields: ['pageId'] },
   { collection: 'pages', name: 'locked', fields: ['siteId', 'locked'] },
   { collection: 'reactions', name: 'comment', fields: ['commentId'] },
@@ -60,10 +62,18 @@ export function pgIndexName(table: string, index: JsonbIndex): string {
   return `parley_${index.name}_${table}`.slice(0, 63);
 }
 
-/** The statement that creates one index; exported for the EXPLAIN test's messages. */
+/**
+ * The statement that creates one index; exported for the EXPLAIN test's messages.
+ *
+ * `fastupdate = off`: with GIN's default pending list, new entries wait in an
+ * unsorted list (up to 4 MB) that every query through the index reads in full
+ * until a vacuum merges it, so reads right after a burst of writes (an import,
+ * a busy hour) paid for the backlog on every lookup. Without it each write
+ * updates the index itself, a little dearer and always the same.
+ */
 export function createIndexSql(schema: string, table: string, index: JsonbIndex): string {
   const cols = index.fields.map((f) => `(_jsonb -> ${quoteLiteral(f)}) jsonb_path_ops`).join(', ');
-  return `CREATE INDEX IF NOT EXISTS ${ident(pgIndexName(table, index))} ON ${ident(schema)}.${ident(table)} USING gin (${cols})`;
+  return `CREATE INDEX IF NOT EXISTS ${ident(pgIndexName(table, index))} ON ${ident(schema)}.${ident(table)} USING gin (${cols}) WITH (fastupdate = off)`;
 }
 
 /** Which PostgreSQL table FerretDB keeps each collection of a database in. */
@@ -99,12 +109,31 @@ export async function ensureStoreIndexes(
   await client.connect();
   try {
     const tables = await collectionTables(client, database);
-    const have = await client.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE schemaname = $1', [database]);
-    const existing = new Set(have.rows.map((r) => r.indexname));
+    const have = await client.query<{ indexname: string; options: string[] | null; gin: boolean }>(
+      `SELECT c.relname AS indexname, c.reloptions AS options, am.amname = 'gin' AS gin
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = c.relam
+        WHERE n.nspname = $1 AND c.relkind = 'i'`,
+      [database],
+    );
+    const existing = new Map(have.rows.map((r) => [r.indexname, r.options ?? []]));
+    // Parley's indexes (FerretDB makes only btrees) that no query needs any more: every write would keep paying for them.
+    const wanted = new Set(indexes.flatMap((i) => (tables.has(i.collection) ? [pgIndexName(tables.get(i.collection)!, i)] : [])));
+    if (indexes === STORE_INDEXES)
+      for (const r of have.rows)
+        if (r.gin && r.indexname.startsWith('parley_') && !wanted.has(r.indexname))
+          await client.query(`DROP INDEX IF EXISTS ${ident(database)}.${ident(r.indexname)}`);
     const created: string[] = [];
     for (const index of indexes) {
       const table = tables.get(index.collection);
-      if (!table || existing.has(pgIndexName(table, index))) continue;
+      if (!table) continue;
+      const name = pgIndexName(table, index);
+      const options = existing.get(name);
+      if (options && !options.includes('fastupdate=off')) {
+        // An index made before `fastupdate = off` (see createIndexSql): switch it, then merge what its pending list holds.
+        await client.query(`ALTER INDEX ${ident(database)}.${ident(name)} SET (fastupdate = off)`);
+        await client.query(`SELECT gin_clean_pending_list(${quoteLiteral(`${ident(database)}.${ident(name)}`)}::regclass)`);
+      }
+      if (options) continue;
       try {
         await client.query(createIndexSql(database, table, index));
         created.push(`${index.collection}.${index.name}`);

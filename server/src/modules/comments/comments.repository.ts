@@ -5,7 +5,11 @@ import type { CursorPosition } from './cursor';
 import { commentModel, flagModel, reactionModel, type CommentDoc, type FlagDoc, type ReactionDoc } from './comment.model';
 import { mapLimit } from '../../infra/map-limit';
 import { KeyedSerial } from './keyed-serial';
-import { monthOf, QueueMonths } from './queue-months';
+import { dayOf, QueueDays } from './queue-days';
+
+const DAY_MS = 86_400_000;
+/** Days a site-wide latest-comments read walks back one by one before it reads the rest in one query. */
+const RECENT_DAYS_WALKED = 62;
 
 /** A comment as the services see it: the stored fields as plain data, with string ids. */
 export type CommentRecord = Omit<CommentDoc, '_id' | 'parentId' | 'shadow' | 'statusAt'> & {
@@ -140,17 +144,20 @@ export class CommentsRepository {
   private readonly Flag: Model<FlagDoc>;
   /** Updates of one comment run one at a time (see KeyedSerial: the embedded store's updates are not atomic). */
   private readonly serial = new KeyedSerial();
-  private readonly queues: QueueMonths;
+  private readonly queues: QueueDays;
   constructor(private readonly conn: Connection) {
     this.Comment = commentModel(conn);
     this.Reaction = reactionModel(conn);
     this.Flag = flagModel(conn);
-    this.queues = new QueueMonths(conn, this.Comment);
+    this.queues = new QueueDays(conn, this.Comment);
   }
 
   /** Ensures collections and indexes exist (see IndexPolicy). */
   async init(policy: IndexPolicy = 'all'): Promise<void> {
-    await initCollections([this.Comment, this.Reaction, this.Flag, this.queues.Month] as Model<unknown>[], policy);
+    await initCollections(
+      [this.Comment, this.Reaction, this.Flag, this.queues.Month, this.queues.Day] as Model<unknown>[],
+      policy,
+    );
     await this.queues.backfill(this.conn);
   }
 
@@ -164,7 +171,7 @@ export class CommentsRepository {
       _id,
       ...fields,
       ...(shadow ? { shadow: true } : {}),
-      month: monthOf(_id),
+      day: dayOf(_id),
       parentId: c.parentId ? new Types.ObjectId(c.parentId) : null,
       replyCount: 0,
       likeCount: 0,
@@ -173,7 +180,7 @@ export class CommentsRepository {
       editedAt: null,
     };
     await this.Comment.collection.insertOne(doc);
-    if (doc.status === 'pending') await this.queues.markHeld(doc.siteId, 'pending', doc.month!);
+    if (doc.status === 'pending') await this.queues.markHeld(doc.siteId, 'pending', doc.day!);
     return toRecord(doc);
   }
 
@@ -206,12 +213,15 @@ export class CommentsRepository {
     set: Partial<Omit<CommentDoc, '_id' | 'parentId'>>,
     whenStatus?: CommentStatus[],
   ): Promise<CommentRecord | null> {
-    const filter: FilterQuery<CommentDoc> = { _id: new Types.ObjectId(id) };
+    const _id = new Types.ObjectId(id);
+    const filter: FilterQuery<CommentDoc> = { _id };
     if (whenStatus) filter.status = trusted({ $in: whenStatus });
+    // A comment entering a queue carries its day (one stored before the days index may lack it).
+    const fields = set.status === 'pending' ? { ...set, day: dayOf(_id) } : set;
     const doc = await this.serial.run(id, () =>
-      this.Comment.findOneAndUpdate(filter, { $set: set }, { new: true }).lean<CommentDoc>(),
+      this.Comment.findOneAndUpdate(filter, { $set: fields }, { new: true }).lean<CommentDoc>(),
     );
-    if (doc && set.status === 'pending') await this.queues.markHeld(doc.siteId, 'pending', monthOf(doc._id));
+    if (doc && set.status === 'pending') await this.queues.markHeld(doc.siteId, 'pending', dayOf(doc._id));
     return doc ? toRecord(doc) : null;
   }
 
@@ -221,9 +231,11 @@ export class CommentsRepository {
     inc: Partial<Record<'replyCount' | 'likeCount' | 'flagCount', number>>,
     set: Partial<CommentDoc> = {},
   ): Promise<CommentRecord | null> {
-    const update = { $inc: inc, ...(Object.keys(set).length ? { $set: set } : {}) };
+    // A comment entering the flagged queue carries its day (one stored before the days index may lack it).
+    const fields = set.flagOpen ? { ...set, day: dayOf(new Types.ObjectId(id)) } : set;
+    const update = { $inc: inc, ...(Object.keys(fields).length ? { $set: fields } : {}) };
     const doc = await this.serial.run(id, () => this.Comment.findByIdAndUpdate(id, update, { new: true }).lean<CommentDoc>());
-    if (doc && set.flagOpen) await this.queues.markHeld(doc.siteId, 'flagged', monthOf(doc._id));
+    if (doc && set.flagOpen) await this.queues.markHeld(doc.siteId, 'flagged', dayOf(doc._id));
     return doc ? toRecord(doc) : null;
   }
 
@@ -321,12 +333,41 @@ export class CommentsRepository {
     if (q.statuses) filter.status = q.statuses.length === 1 ? q.statuses[0] : trusted({ $in: q.statuses });
     if (q.authorId !== undefined) filter.authorId = q.authorId;
     if (q.text) filter.body = trusted({ $regex: escapeRegex(q.text), $options: 'i' });
-    if (q.beforeId) filter._id = trusted({ $lt: new Types.ObjectId(q.beforeId) });
-    const docs = await this.Comment.find(filter)
-      .sort({ _id: -1 })
-      .limit(q.limit + 1)
-      .lean<CommentDoc[]>();
+    const site = q.pageId === undefined && q.authorId === undefined && !q.text;
+    const docs = site ? await this.latestByDay(filter, q) : await this.latest(filter, q.beforeId ?? null, q.limit + 1);
     return { items: docs.slice(0, q.limit).map(toRecord), more: docs.length > q.limit };
+  }
+
+  private latest(filter: FilterQuery<CommentDoc>, beforeId: string | Types.ObjectId | null, limit: number) {
+    const f = beforeId ? { ...filter, _id: trusted({ $lt: new Types.ObjectId(beforeId) }) } : filter;
+    return this.Comment.find(f).sort({ _id: -1 }).limit(limit).lean<CommentDoc[]>();
+  }
+
+  /**
+   * A site's latest comments, one day at a time (each an indexed equality on
+   * `day`), a few days at once, back RECENT_DAYS_WALKED days; older ones (a
+   * quiet site) in one query. Why: `{ siteId }` alone is a site's every comment,
+   * which the embedded store would fetch and sort for each feed or Recent read.
+   */
+  private async latestByDay(filter: FilterQuery<CommentDoc>, q: RecentQuery): Promise<CommentDoc[]> {
+    const from = q.beforeId ? new Types.ObjectId(q.beforeId).getTimestamp() : new Date();
+    const firstDay = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
+    const docs: CommentDoc[] = [];
+    let walked = 0;
+    for (let n = 1; walked < RECENT_DAYS_WALKED && docs.length <= q.limit; n = Math.min(n * 2, 8)) {
+      const days = Array.from({ length: Math.min(n, RECENT_DAYS_WALKED - walked) }, (_, i) => firstDay - (walked + i) * DAY_MS);
+      walked += days.length;
+      const want = q.limit + 1 - docs.length;
+      const found = await Promise.all(
+        days.map((d) => this.latest({ ...filter, day: new Date(d).toISOString().slice(0, 10) }, q.beforeId ?? null, want)),
+      );
+      docs.push(...found.flat());
+    }
+    if (docs.length <= q.limit) {
+      const before = Types.ObjectId.createFromTime((firstDay - (walked - 1) * DAY_MS) / 1000);
+      docs.push(...(await this.latest(filter, before, q.limit + 1 - docs.length)));
+    }
+    return docs;
   }
 
   /** Removes every comment, reaction and flag of a site. */
@@ -336,6 +377,7 @@ export class CommentsRepository {
       this.Reaction.deleteMany({ siteId }),
       this.Flag.deleteMany({ siteId }),
       this.queues.Month.deleteMany({ siteId }),
+      this.queues.Day.deleteMany({ siteId }),
     ]);
   }
 }

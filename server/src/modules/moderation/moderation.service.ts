@@ -167,7 +167,8 @@ export class ModerationService {
   }
 
   private async page({ items, more }: { items: CommentRecord[]; more: boolean }) {
-    const reasons = await this.deps.commentsRepo.flagReasons(items.map((c) => c.id));
+    // Only flagged comments have reasons to look up: a page of the pending queue usually needs no lookup at all.
+    const reasons = await this.deps.commentsRepo.flagReasons(items.filter((c) => c.flagCount > 0).map((c) => c.id));
     return {
       comments: items.map((c) => toPublicComment(c, { moderator: true, flagReasons: reasons.get(c.id) ?? [] })),
       nextCursor: more ? items[items.length - 1]!.id : null,

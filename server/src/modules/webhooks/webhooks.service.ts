@@ -45,6 +45,11 @@ export interface WebhooksDeps {
 const HOUR = 3600_000;
 /** Deliveries are retried for this long (the 24 h). */
 export const RETRY_HORIZON_MS = 24 * HOUR;
+/**
+ * How long a node reuses a site's webhook list for fan-out. A change made on this node applies at once; one made
+ * on another node (or the CLI) within this time.
+ */
+const HOOK_CACHE_MS = 3000;
 /** Longest wait between two attempts. */
 const MAX_RETRY_DELAY_MS = 3 * HOUR;
 
@@ -65,6 +70,7 @@ function view(w: WebhookRecord): Webhook {
 export class WebhooksService {
   private readonly queue: DurableQueue<DeliveryJob> | null = null;
   private readonly attempts: number;
+  private readonly cache = new Map<string, { until: number; hooks: Promise<WebhookRecord[]> }>();
   constructor(private readonly deps: WebhooksDeps) {
     this.attempts = attemptsFor(RETRY_HORIZON_MS, deps.retryBaseMs, MAX_RETRY_DELAY_MS);
     if (!deps.redis) return;
@@ -133,6 +139,8 @@ export class WebhooksService {
       events: input.events as WebhookEventType[],
       secretSealed: this.deps.box.seal(secret),
     });
+    // After the write: a lookup already under way was cached before it, and goes with it.
+    this.cache.delete(siteId);
     return { webhook: view(w), secret };
   }
 
@@ -153,13 +161,16 @@ export class WebhooksService {
   async update(siteId: string, id: string, input: { url?: string; events?: string[]; active?: boolean }): Promise<Webhook> {
     if (input.url) await this.checkTarget(input.url);
     const w = await this.deps.repo.update(siteId, id, input as Partial<Pick<WebhookRecord, 'url' | 'events' | 'active'>>);
+    this.cache.delete(siteId);
     if (!w) throw errors.notFound('webhook');
     return view(w);
   }
 
   /** Removes a webhook (its queued deliveries are dropped when they come up). */
   async remove(siteId: string, id: string): Promise<void> {
-    if (!(await this.deps.repo.remove(siteId, id))) throw errors.notFound('webhook');
+    const removed = await this.deps.repo.remove(siteId, id);
+    this.cache.delete(siteId);
+    if (!removed) throw errors.notFound('webhook');
   }
 
   /** Recent delivery attempts of a webhook, newest first. */
@@ -188,8 +199,18 @@ export class WebhooksService {
     }));
   }
 
+  /** A site's webhooks for fan-out, cached briefly: every comment event asks, few sites have any. */
+  private hooksOf(siteId: string): Promise<WebhookRecord[]> {
+    const hit = this.cache.get(siteId);
+    if (hit && hit.until > Date.now()) return hit.hooks;
+    const hooks = this.deps.repo.ofSite(siteId);
+    this.cache.set(siteId, { until: Date.now() + HOOK_CACHE_MS, hooks });
+    hooks.catch(() => this.cache.delete(siteId));
+    return hooks;
+  }
+
   private async fanOut({ event }: Outgoing): Promise<void> {
-    const hooks = (await this.deps.repo.ofSite(event.siteId)).filter((w) => w.active && w.events.includes(event.type));
+    const hooks = (await this.hooksOf(event.siteId)).filter((w) => w.active && w.events.includes(event.type));
     if (!hooks.length) return;
     const body = JSON.stringify(event);
     for (const w of hooks)

@@ -81,6 +81,9 @@ export class NotificationsService {
     const later = (fn: () => Promise<void>) =>
       void fn().catch((err: unknown) => deps.logger.error({ err }, 'queueing a notification failed'));
     deps.events.on('comment.created', ({ comment }) => later(() => this.onVisible(comment, true)));
+    // A retried post whose first attempt may have died before announcing: joining a window twice is harmless
+    // (a set), so at worst a reply shows in two consecutive mails, never in none.
+    deps.events.on('comment.retried', ({ comment }) => later(() => this.onVisible(comment, true)));
     deps.events.on('comment.updated', ({ comment, previousStatus, shadowBefore }) => {
       // Approved (or a shadow ban lifted): now the reply is public, so its notification is due.
       if (isPublic(comment) && (previousStatus !== 'visible' || shadowBefore)) later(() => this.onVisible(comment, false));

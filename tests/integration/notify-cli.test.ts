@@ -63,6 +63,26 @@ describe('the parley CLI for webhooks and dead letters', () => {
     expect(JSON.parse((await parley(['webhook', 'list', site.siteId], env)).stdout).webhooks).toEqual([]);
   });
 
+  test('when site notification fields are set with the CLI, then the site has them', async () => {
+    const site = await createSite(node);
+    const args = [
+      'site',
+      'update',
+      site.siteId,
+      '--moderator-email',
+      'Desk@News.test',
+      '--language',
+      'es',
+      '--guest-emails',
+      '--json',
+    ];
+    const res = await parley(args, env);
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout).site).toMatchObject({ moderatorEmails: ['desk@news.test'], language: 'es', guestEmails: true });
+    const off = await parley(['site', 'update', site.siteId, '--no-moderator-emails', '--no-guest-emails', '--json'], env);
+    expect(JSON.parse(off.stdout).site).toMatchObject({ moderatorEmails: [], language: 'es', guestEmails: false });
+  });
+
   describe('notifications failed', () => {
     let redis: PrivateRedis;
     beforeAll(async () => {

@@ -1,4 +1,4 @@
-import type { Comment } from '../../client-sdk/src/protocol';
+import type { Comment } from '@parley/protocol';
 import { closeClients, sdkAdmin } from './sdk-helpers';
 import {
   adminSocket,

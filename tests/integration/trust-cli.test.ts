@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT } from '../../server/src/paths';
-import type { DataExport } from '../../client-sdk/src/protocol';
+import type { DataExport } from '@parley/protocol';
 import {
   SECRETS_KEY,
   closeSockets,

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { Comment } from '../../client-sdk/src/protocol';
+import type { Comment } from '@parley/protocol';
 import {
   ADMIN_KEY,
   adminSocket,

@@ -1,8 +1,8 @@
 import request from 'supertest';
-import { solvePow } from '../../client-sdk/src/pow';
-import { createClient } from '../../client-sdk/src/client';
-import { PowRequiredError } from '../../client-sdk/src/errors';
-import type { PowChallengeResponse } from '../../client-sdk/src/protocol';
+import { solvePow } from '@parley/sdk/pow';
+import { createClient } from '@parley/sdk/client';
+import { PowRequiredError } from '@parley/sdk/errors';
+import type { PowChallengeResponse } from '@parley/protocol';
 import {
   adminSocket,
   closeSockets,

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { Comment, DataExport } from '../../client-sdk/src/protocol';
+import type { Comment, DataExport } from '@parley/protocol';
 import {
   ADMIN_KEY,
   adminSocket,

@@ -1,5 +1,6 @@
 import { Schema, Types, trusted, type Connection, type FilterQuery, type Model } from 'mongoose';
 import type { CommentDoc } from './comment.model';
+import { isDuplicateKey } from '../../infra/mongo';
 
 /**
  * The moderation queues, read month by month.
@@ -85,9 +86,9 @@ export class QueueMonths {
       { siteId, kind, month },
       { $set: { touchedAt: new Date(now) }, $setOnInsert: { siteId, kind, month } },
       { upsert: true },
-    ).catch((err: { code?: number }) => {
+    ).catch((err: unknown) => {
       // Two writers upserting the same new month: the other one created it.
-      if (err.code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
     });
     if (this.touched.size > 10_000) this.touched.clear();
     this.touched.set(key, now);
@@ -142,11 +143,9 @@ export class QueueMonths {
       if (c.status === 'pending') await this.markHeld(c.siteId, 'pending', month);
       if (c.flagOpen) await this.markHeld(c.siteId, 'flagged', month);
     }
-    await meta
-      .updateOne({ _id: 'queue-months-v1' }, { $set: { at: new Date() } }, { upsert: true })
-      .catch((err: { code?: number }) => {
-        // Nodes starting together on a fresh database: another one wrote the marker first.
-        if (err.code !== 11000) throw err;
-      });
+    await meta.updateOne({ _id: 'queue-months-v1' }, { $set: { at: new Date() } }, { upsert: true }).catch((err: unknown) => {
+      // Nodes starting together on a fresh database: another one wrote the marker first.
+      if (!isDuplicateKey(err)) throw err;
+    });
   }
 }

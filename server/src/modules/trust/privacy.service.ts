@@ -1,4 +1,4 @@
-import type { DataErasure, DataExport } from '../../../../client-sdk/src/protocol';
+import type { DataErasure, DataExport } from '@parley/protocol';
 import { AppError } from '../../errors';
 import type { DomainEvents } from '../../domain-events';
 import type { Logger } from '../../logger';

@@ -23,6 +23,19 @@ export interface PrivacyDeps {
 
 const DAY_MS = 24 * 3600 * 1000;
 
+/** How often each node blanks bodies past their site's retention period (idempotent, so nodes may overlap). */
+const RETENTION_SWEEP_MS = 3600_000;
+
+/** Runs the retention purge every hour on this node; returns how to stop it. */
+export function scheduleRetention(privacy: Pick<PrivacyService, 'purgeRetention'>, logger: Logger): () => void {
+  const timer = setInterval(
+    () => void privacy.purgeRetention().catch((err: unknown) => logger.error({ err }, 'retention purge failed')),
+    RETENTION_SWEEP_MS,
+  );
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /**
  * Readers' data rights and retention: export everything Parley holds about
  * one user on one site, erase it, and purge bodies of rejected and deleted

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { parse, parseQuery } from '../../http/validate';
+import { parse, parseQuery } from '../../validate';
 import { restActor } from '../../http/request';
 import { siteIdSchema } from '../sites/sites.schemas';
 import { z } from 'zod';

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { bearerToken, requireAdminKey } from '../../http/admin-auth';
 import { clientIp } from '../../http/request';
-import { parse } from '../../http/validate';
+import { parse } from '../../validate';
 import type { RateLimitService } from '../rate-limit/rate-limit.service';
 import { siteIdSchema } from '../sites/sites.schemas';
 import type { SitesService } from '../sites/sites.service';

@@ -7,6 +7,7 @@ import type { Metrics } from './metrics';
 import { AuthService } from './modules/auth/auth.service';
 import { CommentsRepository, type CommentRecord } from './modules/comments/comments.repository';
 import { CommentsService } from './modules/comments/comments.service';
+import { DuplicateGuard } from './modules/comments/duplicate-guard';
 import { ExportService } from './modules/imports/export.service';
 import { ImportService } from './modules/imports/import.service';
 import { ImportJobs } from './modules/imports/import-jobs';
@@ -108,6 +109,7 @@ export async function buildServices(deps: ServiceDeps): Promise<Services> {
     sites,
     auth,
     rateLimits,
+    duplicates: new DuplicateGuard({ redis: deps.redis, keyPrefix: deps.keyPrefix, onFallback: () => rateLimits.noteFallback() }),
     events,
     metrics,
     logger,

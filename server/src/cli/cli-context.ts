@@ -13,6 +13,7 @@ import { createLogger } from '../logger';
 import { createMetrics } from '../metrics';
 import { AuthService } from '../modules/auth/auth.service';
 import { CommentsService } from '../modules/comments/comments.service';
+import { DuplicateGuard } from '../modules/comments/duplicate-guard';
 import { PagesService } from '../modules/pages/pages.service';
 import { RateLimitService } from '../modules/rate-limit/rate-limit.service';
 import { PrivacyRepository } from '../modules/trust/privacy.repository';
@@ -56,6 +57,7 @@ function cliPrivacy(d: {
     sites: d.sites,
     auth,
     rateLimits,
+    duplicates: new DuplicateGuard({ redis: null, keyPrefix: 'parley:' }),
     events: d.events,
     metrics: createMetrics(),
   });

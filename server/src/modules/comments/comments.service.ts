@@ -23,6 +23,7 @@ import type { RateLimitService } from '../rate-limit/rate-limit.service';
 import type { SiteRecord } from '../sites/sites.mapper';
 import type { SitesService } from '../sites/sites.service';
 import { decodeCursor, encodeCursor } from './cursor';
+import type { DuplicateGuard } from './duplicate-guard';
 import { isPublic, type CommentRecord, type CommentsRepository, type ListAudience } from './comments.repository';
 import { honeypotGhost } from '../trust/honeypot';
 import type { ProofOfWork } from '../trust/pow.service';
@@ -45,6 +46,8 @@ export interface CommentsDeps {
   sites: SitesService;
   auth: AuthService;
   rateLimits: RateLimitService;
+  /** The same body twice on one page within a minute is refused. */
+  duplicates: DuplicateGuard;
   events: DomainEvents;
   metrics: Metrics;
   /** Where a failed counter update is reported (it no longer fails the post that caused it). */
@@ -257,7 +260,7 @@ export class CommentsService {
 
     const nonce = input.clientNonce ?? `srv-${randomBytes(12).toString('base64url')}`;
     const dupKey = [siteId, p.userId, pageId, input.body];
-    const claim = await this.deps.rateLimits.claimBody(dupKey, nonce);
+    const claim = await this.deps.duplicates.claim(dupKey, nonce);
     if (claim === 'duplicate') throw errors.conflict('you just posted the same comment here');
     try {
       // A concurrent retry with the same nonce was already counted once.
@@ -311,7 +314,7 @@ export class CommentsService {
         const first = await this.deps.repo.findByNonce(siteId, p.userId, nonce);
         if (first) return this.replay(first, p);
       }
-      if (claim === 'claimed') await this.deps.rateLimits.releaseBody(dupKey);
+      if (claim === 'claimed') await this.deps.duplicates.release(dupKey);
       throw err;
     }
   }

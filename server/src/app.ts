@@ -10,7 +10,7 @@ import { attachInvalidation } from './realtime/connections';
 import type { ParleyServer } from './realtime/io';
 import { attachRealtime } from './realtime/realtime';
 import type { BacklogLimits } from './realtime/slow-readers';
-import type { CommentRecord } from './modules/comments/comments.repository';
+import type { Comment } from './modules/comments/comment';
 import { buildServices, type Services } from './services';
 import { scheduleRetention } from './modules/trust/privacy.service';
 
@@ -31,7 +31,7 @@ export interface AppDeps {
   /** Per-connection unsent backlog limits (slow readers past them are cut off); defaults when absent. */
   readerBacklog?: BacklogLimits;
   /** Test-only fault hooks (fault tests kill a node at a precise point). */
-  hooks?: { beforeAnnounce?: (comment: CommentRecord) => void };
+  hooks?: { beforeAnnounce?: (comment: Comment) => void };
 }
 
 /** A built, not yet listening, Parley node. */

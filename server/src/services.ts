@@ -5,7 +5,8 @@ import { ensureStoreIndexes } from './infra/store-indexes';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { AuthService } from './modules/auth/auth.service';
-import { CommentsRepository, type CommentRecord } from './modules/comments/comments.repository';
+import type { Comment } from './modules/comments/comment';
+import { CommentsRepository } from './modules/comments/comments.repository';
 import { CommentsService } from './modules/comments/comments.service';
 import { DuplicateGuard } from './modules/comments/duplicate-guard';
 import { ExportService } from './modules/imports/export.service';
@@ -38,7 +39,7 @@ export interface ServiceDeps {
   /** The PostgreSQL under the embedded store, when Parley runs on it: Parley adds the indexes FerretDB cannot make. */
   storePostgresUrl?: string | null;
   /** Test-only fault hooks (fault tests kill a node at a precise point). */
-  hooks?: { beforeAnnounce?: (comment: CommentRecord) => void };
+  hooks?: { beforeAnnounce?: (comment: Comment) => void };
 }
 
 /** Every use case of a node, over its repositories. */

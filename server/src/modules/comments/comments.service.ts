@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Comment, CommentPage, CommentStatus, SortOrder } from '@parley/protocol';
+import type { Comment as PublicComment, CommentPage, CommentStatus, SortOrder } from '@parley/protocol';
 import { isDuplicateKey } from '../../infra/mongo';
 import { AppError, errors } from '../../errors';
 import type { DomainEvents } from '../../domain-events';
@@ -24,7 +24,8 @@ import type { SiteRecord } from '../sites/sites.mapper';
 import type { SitesService } from '../sites/sites.service';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { DuplicateGuard } from './duplicate-guard';
-import { isPublic, type CommentRecord, type CommentsRepository, type ListAudience } from './comments.repository';
+import { isPublic, type Comment } from './comment';
+import type { CommentsRepository, ListAudience } from './comments.repository';
 import { honeypotGhost } from '../trust/honeypot';
 import type { ProofOfWork } from '../trust/pow.service';
 import { toPublicComment } from './comments.mapper';
@@ -55,7 +56,7 @@ export interface CommentsDeps {
   /** Checks and spends proof-of-work solutions where a site asks for them (absent: never asked). */
   pow?: ProofOfWork;
   /** Test-only: runs between a new comment's store write and its announcement (fault tests kill the node here). */
-  beforeAnnounce?: (comment: CommentRecord) => void;
+  beforeAnnounce?: (comment: Comment) => void;
 }
 
 /** How long a post waits for its comment's announcement to be handed to the other nodes before answering anyway. */
@@ -63,7 +64,7 @@ export const ANNOUNCE_TIMEOUT_MS = 1000;
 
 /** Result of a post: the comment and how to answer (201 new, 202 held, 200 replay). */
 export interface PostResult {
-  comment: Comment;
+  comment: PublicComment;
   httpStatus: 200 | 201 | 202;
 }
 
@@ -71,7 +72,7 @@ export interface PostResult {
 export class CommentsService {
   private readonly listings = new ListingCache();
   constructor(private readonly deps: CommentsDeps) {
-    const forget = ({ comment: c }: { comment: CommentRecord }) => this.listings.invalidate(c.siteId, c.pageId);
+    const forget = ({ comment: c }: { comment: Comment }) => this.listings.invalidate(c.siteId, c.pageId);
     deps.events.on('comment.created', forget);
     deps.events.on('comment.updated', forget);
     deps.events.on('comment.deleted', forget);
@@ -132,7 +133,7 @@ export class CommentsService {
     }
   }
 
-  private async commentOfSite(id: string): Promise<{ comment: CommentRecord; site: SiteRecord }> {
+  private async commentOfSite(id: string): Promise<{ comment: Comment; site: SiteRecord }> {
     const comment = await this.deps.repo.find(id);
     if (!comment) throw errors.notFound('comment');
     const site = await this.deps.sites.find(comment.siteId);
@@ -319,19 +320,19 @@ export class CommentsService {
     }
   }
 
-  private async replay(first: CommentRecord, p: Principal): Promise<PostResult> {
+  private async replay(first: Comment, p: Principal): Promise<PostResult> {
     // The first attempt may have died between its store write and its announcement.
     await this.deps.events.emitAndSettle('comment.retried', { comment: first }, ANNOUNCE_TIMEOUT_MS);
     const reacted = await this.deps.repo.reactionsOf(p.userId, [first.id]);
     return { comment: this.forViewer(first, p, reacted.get(first.id) ?? []), httpStatus: first.status === 'pending' ? 202 : 200 };
   }
 
-  private forViewer(c: CommentRecord, p: Principal | null, reacted: string[]): Comment {
+  private forViewer(c: Comment, p: Principal | null, reacted: string[]): PublicComment {
     return toPublicComment(c, { reacted, moderator: isModerator(p) });
   }
 
   /** Edits a comment's body: its author only, inside the site's edit window. */
-  async edit(id: string, body: string, actor: Actor): Promise<Comment> {
+  async edit(id: string, body: string, actor: Actor): Promise<PublicComment> {
     const { comment, site } = await this.commentOfSite(id);
     const p = this.requirePrincipal(site, actor);
     if (comment.authorId !== p.userId) throw errors.forbidden('only the author can edit a comment');
@@ -342,7 +343,7 @@ export class CommentsService {
     const verdict = runChecks(WRITE_CHECKS, input);
     if (verdict.kind === 'refuse') throw verdict.error;
     const held = runChecks([blockedWords, linkHold], input);
-    const set: Partial<CommentRecord> = { body, html: renderBody(body), editedAt: new Date() };
+    const set: Partial<Comment> = { body, html: renderBody(body), editedAt: new Date() };
     if (held.kind === 'hold' && comment.status === 'visible') Object.assign(set, { status: 'pending', modReason: held.reason });
     const updated = await this.applyChange(comment, set, ['visible', 'pending']);
     const reacted = await this.deps.repo.reactionsOf(p.userId, [id]);
@@ -350,7 +351,7 @@ export class CommentsService {
   }
 
   /** Deletes a comment (its author or a moderator): a tombstone while it has replies. */
-  async remove(id: string, actor: Actor): Promise<Comment> {
+  async remove(id: string, actor: Actor): Promise<PublicComment> {
     const { comment, site } = await this.commentOfSite(id);
     const p = this.requirePrincipal(site, actor);
     if (comment.authorId !== p.userId && !isModerator(p))
@@ -369,7 +370,7 @@ export class CommentsService {
    * page and parent counters right for visibility changes, and announces it.
    * Moderation uses this too, so every status change follows one path.
    */
-  async applyChange(comment: CommentRecord, set: Partial<CommentRecord>, fromStatuses: CommentStatus[]): Promise<CommentRecord> {
+  async applyChange(comment: Comment, set: Partial<Comment>, fromStatuses: CommentStatus[]): Promise<Comment> {
     const { id: _id, parentId: _p, ...fields } = set;
     if (fields.status !== undefined && fields.status !== comment.status) fields.statusAt = new Date();
     const updated = await this.deps.repo.update(comment.id, fields as Parameters<CommentsRepository['update']>[1], fromStatuses);
@@ -389,13 +390,13 @@ export class CommentsService {
   }
 
   /** Moves the page's visible count and the parent's reply count together (tracked by the pages service). */
-  private trackCounts(c: CommentRecord, delta: number, meta?: PageMeta): Promise<void> {
+  private trackCounts(c: Comment, delta: number, meta?: PageMeta): Promise<void> {
     const parent = c.parentId ? this.deps.repo.increment(c.parentId, { replyCount: delta }) : undefined;
     return this.deps.pages.addVisible(c.siteId, c.pageId, delta, meta, parent);
   }
 
   /** Sets or unsets the viewer's reaction; idempotent. */
-  async react(id: string, type: string, on: boolean, actor: Actor): Promise<Comment> {
+  async react(id: string, type: string, on: boolean, actor: Actor): Promise<PublicComment> {
     const { comment, site } = await this.commentOfSite(id);
     const p = this.requirePrincipal(site, actor);
     if (comment.status !== 'visible' || (comment.shadow && comment.authorId !== p.userId)) throw errors.notFound('comment');

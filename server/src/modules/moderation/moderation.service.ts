@@ -1,9 +1,10 @@
-import type { Comment, CommentStatus } from '@parley/protocol';
+import type { Comment as PublicComment, CommentStatus } from '@parley/protocol';
 import { errors } from '../../errors';
 import type { DomainEvents } from '../../domain-events';
 import type { Principal } from '../auth/principal';
 import { toPublicComment } from '../comments/comments.mapper';
-import type { CommentRecord, CommentsRepository } from '../comments/comments.repository';
+import type { Comment } from '../comments/comment';
+import type { CommentsRepository } from '../comments/comments.repository';
 import type { CommentsService } from '../comments/comments.service';
 import type { PagesService } from '../pages/pages.service';
 import type { ModerationRepository } from './moderation.repository';
@@ -36,7 +37,7 @@ export interface ModerationDeps {
 export class ModerationService {
   constructor(private readonly deps: ModerationDeps) {}
 
-  private async commentOf(mod: Moderator, id: string): Promise<CommentRecord> {
+  private async commentOf(mod: Moderator, id: string): Promise<Comment> {
     const c = await this.deps.commentsRepo.find(id);
     if (!c || c.siteId !== mod.siteId) throw errors.notFound('comment');
     return c;
@@ -60,13 +61,13 @@ export class ModerationService {
     });
   }
 
-  private async view(c: CommentRecord): Promise<Comment> {
+  private async view(c: Comment): Promise<PublicComment> {
     const reasons = await this.deps.commentsRepo.flagReasons([c.id]);
     return toPublicComment(c, { moderator: true, flagReasons: reasons.get(c.id) ?? [] });
   }
 
   /** Deletes a comment; readers get `comment:deleted`. */
-  async deleteComment(mod: Moderator, commentId: string, reason?: string): Promise<Comment> {
+  async deleteComment(mod: Moderator, commentId: string, reason?: string): Promise<PublicComment> {
     const c = await this.commentOf(mod, commentId);
     const updated =
       c.status === 'deleted'
@@ -81,7 +82,7 @@ export class ModerationService {
   }
 
   /** Publishes a held comment (or dismisses flags on a visible one); trusts its author from now on. */
-  async approve(mod: Moderator, commentId: string): Promise<Comment> {
+  async approve(mod: Moderator, commentId: string): Promise<PublicComment> {
     const c = await this.commentOf(mod, commentId);
     if (c.status === 'deleted') throw errors.conflict('a deleted comment cannot be approved');
     // Approving a comment written under a shadow ban publishes it for everyone.
@@ -96,7 +97,7 @@ export class ModerationService {
   }
 
   /** Rejects a comment: hidden from readers, still visible to its author and moderators. */
-  async reject(mod: Moderator, commentId: string, reason?: string): Promise<Comment> {
+  async reject(mod: Moderator, commentId: string, reason?: string): Promise<PublicComment> {
     const c = await this.commentOf(mod, commentId);
     if (c.status === 'deleted') throw errors.conflict('a deleted comment cannot be rejected');
     const updated = await this.deps.comments.applyChange(
@@ -144,7 +145,7 @@ export class ModerationService {
     status: 'pending' | 'flagged',
     limit: number,
     cursor: string | null,
-  ): Promise<{ comments: Comment[]; nextCursor: string | null }> {
+  ): Promise<{ comments: PublicComment[]; nextCursor: string | null }> {
     return this.page(await this.deps.commentsRepo.queue(mod.siteId, status, limit, cursor));
   }
 
@@ -153,7 +154,7 @@ export class ModerationService {
    * column), or a search by author id and/or text within the site. Not audited:
    * it reads, it does not act.
    */
-  async recent(mod: Moderator, q: RecentInput): Promise<{ comments: Comment[]; nextCursor: string | null }> {
+  async recent(mod: Moderator, q: RecentInput): Promise<{ comments: PublicComment[]; nextCursor: string | null }> {
     const found = await this.deps.commentsRepo.recent({
       siteId: mod.siteId,
       limit: q.limit,
@@ -165,7 +166,7 @@ export class ModerationService {
     return this.page(found);
   }
 
-  private async page({ items, more }: { items: CommentRecord[]; more: boolean }) {
+  private async page({ items, more }: { items: Comment[]; more: boolean }) {
     const reasons = await this.deps.commentsRepo.flagReasons(items.map((c) => c.id));
     return {
       comments: items.map((c) => toPublicComment(c, { moderator: true, flagReasons: reasons.get(c.id) ?? [] })),

@@ -116,7 +116,7 @@ export async function buildServices(deps: ServiceDeps): Promise<Services> {
     logger,
     beforeAnnounce: deps.hooks?.beforeAnnounce,
   });
-  const moderation = new ModerationService({ comments, commentsRepo, repo: modRepo, pages, events });
+  const moderation = new ModerationService({ comments, repo: modRepo, pages, events });
   const exporter = new ExportService(mongo);
   const feeds = new FeedsService({ comments: commentsRepo, pages: pagesRepo, sites });
   const privacy = new PrivacyService({

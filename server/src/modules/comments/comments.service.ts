@@ -16,8 +16,7 @@ import {
   linkHold,
   runChecks,
   type CheckInput,
-} from '../moderation/checks';
-import type { ModerationRepository } from '../moderation/moderation.repository';
+} from './checks';
 import type { PageMeta, PagesService } from '../pages/pages.service';
 import type { RateLimitService } from '../rate-limit/rate-limit.service';
 import type { SiteRecord } from '../sites/sites.mapper';
@@ -25,7 +24,7 @@ import type { SitesService } from '../sites/sites.service';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { DuplicateGuard } from './duplicate-guard';
 import { isPublic, type Comment } from './comment';
-import type { CommentsRepository, ListAudience } from './comments.repository';
+import type { CommentsRepository, ListAudience, RecentQuery } from './comments.repository';
 import { honeypotGhost } from '../trust/honeypot';
 import type { ProofOfWork } from '../trust/pow.service';
 import { toPublicComment } from './comments.mapper';
@@ -39,11 +38,24 @@ export interface Actor {
   auth: { token: string | null } | { siteId: string; principal: Principal | null };
 }
 
+/** What posting needs to know of an author's standing on a site (the moderation store answers it). */
+export interface AuthorStanding {
+  banState(siteId: string, userId: string): Promise<'none' | 'banned' | 'shadow'>;
+  /** Whether a moderator has approved one of the author's comments on the site. */
+  isTrusted(siteId: string, userId: string): Promise<boolean>;
+}
+
+/** A page of comments as moderators see them. */
+export interface ModeratedPage {
+  comments: PublicComment[];
+  nextCursor: string | null;
+}
+
 /** Dependencies of {@link CommentsService}. */
 export interface CommentsDeps {
   repo: CommentsRepository;
   pages: PagesService;
-  moderation: ModerationRepository;
+  moderation: AuthorStanding;
   sites: SitesService;
   auth: AuthService;
   rateLimits: RateLimitService;
@@ -437,6 +449,33 @@ export class CommentsService {
       flag: { commentId: id, pageId: comment.pageId, reason, userId: p.userId, flagCount: updated.flagCount, createdAt },
     });
     return { commentId: id, reason, createdAt };
+  }
+
+  /** A comment of a site, or `404` (moderators act only on their own site's comments). */
+  async findOnSite(siteId: string, id: string): Promise<Comment> {
+    const c = await this.deps.repo.find(id);
+    if (!c || c.siteId !== siteId) throw errors.notFound('comment');
+    return c;
+  }
+
+  /** Comments as moderators see them: every status, with the reasons of their flags. */
+  async forModerators(items: Comment[]): Promise<PublicComment[]> {
+    const reasons = await this.deps.repo.flagReasons(items.map((c) => c.id));
+    return items.map((c) => toPublicComment(c, { moderator: true, flagReasons: reasons.get(c.id) ?? [] }));
+  }
+
+  /** A page of a site's pending or flagged queue, newest first, as moderators see it. */
+  async queue(siteId: string, kind: 'pending' | 'flagged', limit: number, cursor: string | null): Promise<ModeratedPage> {
+    return this.moderatedPage(await this.deps.repo.queue(siteId, kind, limit, cursor));
+  }
+
+  /** A site's latest comments of every status (or a search among them), as moderators see them. */
+  async recent(q: RecentQuery): Promise<ModeratedPage> {
+    return this.moderatedPage(await this.deps.repo.recent(q));
+  }
+
+  private async moderatedPage({ items, more }: { items: Comment[]; more: boolean }): Promise<ModeratedPage> {
+    return { comments: await this.forModerators(items), nextCursor: more ? items[items.length - 1]!.id : null };
   }
 
   /** Visible comment counts of up to 100 pages. */

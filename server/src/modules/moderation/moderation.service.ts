@@ -2,10 +2,8 @@ import type { Comment as PublicComment, CommentStatus } from '@parley/protocol';
 import { errors } from '../../errors';
 import type { DomainEvents } from '../../domain-events';
 import type { Principal } from '../auth/principal';
-import { toPublicComment } from '../comments/comments.mapper';
 import type { Comment } from '../comments/comment';
-import type { CommentsRepository } from '../comments/comments.repository';
-import type { CommentsService } from '../comments/comments.service';
+import type { CommentsService, ModeratedPage } from '../comments/comments.service';
 import type { PagesService } from '../pages/pages.service';
 import type { ModerationRepository } from './moderation.repository';
 
@@ -27,7 +25,6 @@ export interface Moderator {
 /** Dependencies of {@link ModerationService}. */
 export interface ModerationDeps {
   comments: CommentsService;
-  commentsRepo: CommentsRepository;
   repo: ModerationRepository;
   pages: PagesService;
   events: DomainEvents;
@@ -37,10 +34,8 @@ export interface ModerationDeps {
 export class ModerationService {
   constructor(private readonly deps: ModerationDeps) {}
 
-  private async commentOf(mod: Moderator, id: string): Promise<Comment> {
-    const c = await this.deps.commentsRepo.find(id);
-    if (!c || c.siteId !== mod.siteId) throw errors.notFound('comment');
-    return c;
+  private commentOf(mod: Moderator, id: string): Promise<Comment> {
+    return this.deps.comments.findOnSite(mod.siteId, id);
   }
 
   private async audit(
@@ -62,8 +57,8 @@ export class ModerationService {
   }
 
   private async view(c: Comment): Promise<PublicComment> {
-    const reasons = await this.deps.commentsRepo.flagReasons([c.id]);
-    return toPublicComment(c, { moderator: true, flagReasons: reasons.get(c.id) ?? [] });
+    const [view] = await this.deps.comments.forModerators([c]);
+    return view!;
   }
 
   /** Deletes a comment; readers get `comment:deleted`. */
@@ -140,13 +135,8 @@ export class ModerationService {
   }
 
   /** A page of the pending or flagged queue, newest first. */
-  async queue(
-    mod: Moderator,
-    status: 'pending' | 'flagged',
-    limit: number,
-    cursor: string | null,
-  ): Promise<{ comments: PublicComment[]; nextCursor: string | null }> {
-    return this.page(await this.deps.commentsRepo.queue(mod.siteId, status, limit, cursor));
+  queue(mod: Moderator, status: 'pending' | 'flagged', limit: number, cursor: string | null): Promise<ModeratedPage> {
+    return this.deps.comments.queue(mod.siteId, status, limit, cursor);
   }
 
   /**
@@ -154,8 +144,8 @@ export class ModerationService {
    * column), or a search by author id and/or text within the site. Not audited:
    * it reads, it does not act.
    */
-  async recent(mod: Moderator, q: RecentInput): Promise<{ comments: PublicComment[]; nextCursor: string | null }> {
-    const found = await this.deps.commentsRepo.recent({
+  recent(mod: Moderator, q: RecentInput): Promise<ModeratedPage> {
+    return this.deps.comments.recent({
       siteId: mod.siteId,
       limit: q.limit,
       beforeId: q.cursor ?? null,
@@ -163,14 +153,5 @@ export class ModerationService {
       text: q.text,
       statuses: q.status ? [q.status] : undefined,
     });
-    return this.page(found);
-  }
-
-  private async page({ items, more }: { items: Comment[]; more: boolean }) {
-    const reasons = await this.deps.commentsRepo.flagReasons(items.map((c) => c.id));
-    return {
-      comments: items.map((c) => toPublicComment(c, { moderator: true, flagReasons: reasons.get(c.id) ?? [] })),
-      nextCursor: more ? items[items.length - 1]!.id : null,
-    };
   }
 }

@@ -108,7 +108,6 @@ export async function buildServices(deps: ServiceDeps): Promise<Services> {
     pages,
     moderation: modRepo,
     sites,
-    auth,
     rateLimits,
     duplicates: new DuplicateGuard({ redis: deps.redis, keyPrefix: deps.keyPrefix, onFallback: () => rateLimits.noteFallback() }),
     events,
@@ -125,7 +124,6 @@ export async function buildServices(deps: ServiceDeps): Promise<Services> {
     commentsRepo,
     moderation: modRepo,
     sites,
-    auth,
     events,
     logger,
   });

@@ -97,10 +97,11 @@ export function buildHttpApp(deps: HttpAppDeps): express.Express {
   api.use(siteSettingsRouter(sites));
   api.use(authRouter(auth));
   if (config.dev) api.use(devAuthRouter(auth));
-  api.use(commentsRouter(comments));
+  api.use(commentsRouter(comments, auth));
   api.use(
     trustRouter({
       sites,
+      auth,
       pow: services.pow,
       privacy: services.privacy,
       rateLimits: services.rateLimits,

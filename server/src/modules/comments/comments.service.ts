@@ -5,8 +5,7 @@ import { AppError, errors } from '../../errors';
 import type { DomainEvents } from '../../domain-events';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
-import type { AuthService } from '../auth/auth.service';
-import { isModerator, type Principal } from '../auth/principal';
+import { isModerator, type ActorContext, type Principal } from '../auth/principal';
 import {
   POST_CHECKS,
   WRITE_CHECKS,
@@ -32,12 +31,6 @@ import { ListingCache } from './listing-cache';
 import { renderBody } from './render';
 import type { ListInput, PostInput } from './comments.schemas';
 
-/** Who is acting: a raw token (REST) or a principal verified at a socket handshake. */
-export interface Actor {
-  ip: string;
-  auth: { token: string | null } | { siteId: string; principal: Principal | null };
-}
-
 /** What posting needs to know of an author's standing on a site (the moderation store answers it). */
 export interface AuthorStanding {
   banState(siteId: string, userId: string): Promise<'none' | 'banned' | 'shadow'>;
@@ -57,7 +50,6 @@ export interface CommentsDeps {
   pages: PagesService;
   moderation: AuthorStanding;
   sites: SitesService;
-  auth: AuthService;
   rateLimits: RateLimitService;
   /** The same body twice on one page within a minute is refused. */
   duplicates: DuplicateGuard;
@@ -90,16 +82,13 @@ export class CommentsService {
     deps.events.on('comment.deleted', forget);
   }
 
-  private principal(site: SiteRecord, actor: Actor): Principal | null {
-    if ('principal' in actor.auth) {
-      if (actor.auth.siteId !== site.siteId) throw errors.forbidden('this connection belongs to another site');
-      return actor.auth.principal;
-    }
-    return this.deps.auth.principalFor(site, actor.auth.token);
+  private principal(site: SiteRecord, ctx: ActorContext): Principal | null {
+    if (ctx.siteId !== site.siteId) throw errors.forbidden('this connection belongs to another site');
+    return ctx.principal;
   }
 
-  private requirePrincipal(site: SiteRecord, actor: Actor): Principal {
-    const p = this.principal(site, actor);
+  private requirePrincipal(site: SiteRecord, ctx: ActorContext): Principal {
+    const p = this.principal(site, ctx);
     if (!p) throw new AppError('invalid_token', 'sign in to do this');
     return p;
   }
@@ -153,10 +142,16 @@ export class CommentsService {
     return { comment, site };
   }
 
+  /** The site a comment belongs to, for adapters to authenticate against (`404` when the comment or its site is gone). */
+  async siteOf(id: string): Promise<string> {
+    return (await this.commentOfSite(id)).site.siteId;
+  }
+
   /** One page of a thread level (SPEC: `{ comments, nextCursor, total }`). */
-  async list(siteId: string, pageId: string, input: ListInput, actor: Actor): Promise<CommentPage> {
+  async list(ctx: ActorContext, pageId: string, input: ListInput): Promise<CommentPage> {
+    const siteId = ctx.siteId;
     const site = await this.deps.sites.get(siteId);
-    const p = this.principal(site, actor);
+    const p = this.principal(site, ctx);
     // Anonymous listings are the same for every reader, so hot threads are served from this node's cache.
     if (!p) {
       const key = `${input.parentId ?? ''}\u0000${input.sort}\u0000${input.limit}\u0000${input.cursor ?? ''}`;
@@ -218,18 +213,19 @@ export class CommentsService {
   }
 
   /** Posts a comment or reply; idempotent per (author, clientNonce). */
-  async post(siteId: string, pageId: string, input: PostInput, actor: Actor): Promise<PostResult> {
+  async post(ctx: ActorContext, pageId: string, input: PostInput): Promise<PostResult> {
+    const siteId = ctx.siteId;
     const end = this.deps.metrics.postAck.startTimer();
     let outcome = 'refused';
     const site = await this.deps.sites.get(siteId);
-    const p = this.requirePrincipal(site, actor);
+    const p = this.requirePrincipal(site, ctx);
     if (input.honeypot) {
       this.deps.logger?.info({ siteId, userId: p.userId }, 'honeypot filled: post dropped');
       this.deps.metrics.spamRefusals.inc({ reason: 'honeypot' });
       return { comment: this.forViewer(honeypotGhost(siteId, pageId, p, input), p, []), httpStatus: 202 };
     }
     try {
-      const result = await this.create(site, p, pageId, input, actor);
+      const result = await this.create(site, p, pageId, input, ctx.ip);
       outcome = 'stored';
       return result;
     } catch (err) {
@@ -246,7 +242,7 @@ export class CommentsService {
     }
   }
 
-  private async create(site: SiteRecord, p: Principal, pageId: string, input: PostInput, actor: Actor): Promise<PostResult> {
+  private async create(site: SiteRecord, p: Principal, pageId: string, input: PostInput, ip: string): Promise<PostResult> {
     const siteId = site.siteId;
     let parentId: string | null = null;
     let depth = 0;
@@ -281,7 +277,7 @@ export class CommentsService {
         // Both budgets in one Redis round trip (a post refused per user also counts against its IP).
         const [byUser, byIp] = await Promise.all([
           this.deps.rateLimits.consume('postsPerMinutePerUser', site.limits, `${siteId}:${p.userId}`),
-          this.deps.rateLimits.consume('postsPerMinutePerIp', site.limits, `${siteId}:${actor.ip}`),
+          this.deps.rateLimits.consume('postsPerMinutePerIp', site.limits, `${siteId}:${ip}`),
         ]);
         for (const decision of [byUser, byIp]) if (!decision.allowed) throw errors.rateLimited(decision.retryAfterMs);
         void this.deps.rateLimits.countSitePost(siteId);
@@ -344,9 +340,9 @@ export class CommentsService {
   }
 
   /** Edits a comment's body: its author only, inside the site's edit window. */
-  async edit(id: string, body: string, actor: Actor): Promise<PublicComment> {
+  async edit(ctx: ActorContext, id: string, body: string): Promise<PublicComment> {
     const { comment, site } = await this.commentOfSite(id);
-    const p = this.requirePrincipal(site, actor);
+    const p = this.requirePrincipal(site, ctx);
     if (comment.authorId !== p.userId) throw errors.forbidden('only the author can edit a comment');
     if (comment.status === 'deleted' || comment.status === 'rejected') throw errors.notFound('comment');
     if (Date.now() - comment.createdAt.getTime() > site.editWindowSec * 1000)
@@ -363,9 +359,9 @@ export class CommentsService {
   }
 
   /** Deletes a comment (its author or a moderator): a tombstone while it has replies. */
-  async remove(id: string, actor: Actor): Promise<PublicComment> {
+  async remove(ctx: ActorContext, id: string): Promise<PublicComment> {
     const { comment, site } = await this.commentOfSite(id);
-    const p = this.requirePrincipal(site, actor);
+    const p = this.requirePrincipal(site, ctx);
     if (comment.authorId !== p.userId && !isModerator(p))
       throw errors.forbidden('only the author or a moderator can delete a comment');
     if (comment.status === 'deleted') return this.forViewer(comment, p, []);
@@ -408,9 +404,9 @@ export class CommentsService {
   }
 
   /** Sets or unsets the viewer's reaction; idempotent. */
-  async react(id: string, type: string, on: boolean, actor: Actor): Promise<PublicComment> {
+  async react(ctx: ActorContext, id: string, type: string, on: boolean): Promise<PublicComment> {
     const { comment, site } = await this.commentOfSite(id);
-    const p = this.requirePrincipal(site, actor);
+    const p = this.requirePrincipal(site, ctx);
     if (comment.status !== 'visible' || (comment.shadow && comment.authorId !== p.userId)) throw errors.notFound('comment');
     const verdict = runChecks(WRITE_CHECKS, await this.checkInput(site, comment.pageId, p, '', false));
     if (verdict.kind === 'refuse') throw verdict.error;
@@ -427,9 +423,9 @@ export class CommentsService {
   }
 
   /** Flags a comment for moderators; one flag per reader and comment. */
-  async flag(id: string, reason: string, actor: Actor): Promise<{ commentId: string; reason: string; createdAt: string }> {
+  async flag(ctx: ActorContext, id: string, reason: string): Promise<{ commentId: string; reason: string; createdAt: string }> {
     const { comment, site } = await this.commentOfSite(id);
-    const p = this.requirePrincipal(site, actor);
+    const p = this.requirePrincipal(site, ctx);
     if (comment.status !== 'visible' || (comment.shadow && comment.authorId !== p.userId)) throw errors.notFound('comment');
     const verdict = runChecks([guestsAllowed, notBanned], await this.checkInput(site, comment.pageId, p, '', false));
     if (verdict.kind === 'refuse') throw verdict.error;

@@ -2,7 +2,6 @@ import type { DataErasure, DataExport } from '@parley/protocol';
 import { AppError } from '../../errors';
 import type { DomainEvents } from '../../domain-events';
 import type { Logger } from '../../logger';
-import type { AuthService } from '../auth/auth.service';
 import type { CommentsRepository } from '../comments/comments.repository';
 import type { CommentsService } from '../comments/comments.service';
 import type { ModerationRepository } from '../moderation/moderation.repository';
@@ -16,7 +15,6 @@ export interface PrivacyDeps {
   commentsRepo: CommentsRepository;
   moderation: ModerationRepository;
   sites: SitesService;
-  auth: AuthService;
   events: DomainEvents;
   logger?: Logger;
 }
@@ -43,14 +41,6 @@ export function scheduleRetention(privacy: Pick<PrivacyService, 'purgeRetention'
  */
 export class PrivacyService {
   constructor(private readonly deps: PrivacyDeps) {}
-
-  /** The signed-in reader's user id on a site (their token), or `401`. */
-  async readerOf(siteId: string, token: string | null): Promise<string> {
-    const site = await this.deps.sites.get(siteId);
-    const p = this.deps.auth.principalFor(site, token);
-    if (!p) throw new AppError('invalid_token', 'sign in to see or erase your data');
-    return p.userId;
-  }
 
   /** Everything held about `userId` on the site: comments, reactions, flags, subscriptions, moderation state. */
   async export(siteId: string, userId: string): Promise<DataExport> {

@@ -22,7 +22,7 @@ import type { SiteRecord } from '../sites/sites.mapper';
 import type { SitesService } from '../sites/sites.service';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { DuplicateGuard } from './duplicate-guard';
-import { isPublic, type Comment } from './comment';
+import { authorFields, isPublic, type Comment } from './comment';
 import type { CommentsRepository, ListAudience, RecentQuery } from './comments.repository';
 import { honeypotGhost } from '../trust/honeypot';
 import type { ProofOfWork } from '../trust/pow.service';
@@ -290,10 +290,7 @@ export class CommentsService {
         pageId,
         parentId,
         depth,
-        authorId: p.userId,
-        authorName: p.name,
-        authorAvatar: p.avatar,
-        authorGuest: p.guest,
+        ...authorFields(p),
         body: input.body,
         html: renderBody(input.body),
         status,

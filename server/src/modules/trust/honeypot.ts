@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { Principal } from '../auth/principal';
-import type { Comment } from '../comments/comment';
+import { authorFields, type Comment } from '../comments/comment';
 import type { PostInput } from '../comments/comments.schemas';
 import { renderBody } from '../comments/render';
 
@@ -17,10 +17,7 @@ export function honeypotGhost(siteId: string, pageId: string, p: Principal, inpu
     pageId,
     parentId: input.parentId ?? null,
     depth: 0,
-    authorId: p.userId,
-    authorName: p.name,
-    authorAvatar: p.avatar,
-    authorGuest: p.guest,
+    ...authorFields(p),
     body: input.body,
     html: renderBody(input.body),
     status: 'pending',

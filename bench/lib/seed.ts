@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import mongoose, { Types } from 'mongoose';
-import { monthOf } from '../../server/src/modules/comments/queue-months';
+import { dayOf } from '../../server/src/modules/comments/queue-days';
 
 /** What a seeding run wrote, for the measurements that follow. */
 export interface Seeded {
@@ -65,7 +65,7 @@ export async function seedComments(
   const span = 3 * 365 * 24 * 3600 * 1000;
   let written = 0;
   let pending = 0;
-  const pendingMonths = new Set<string>();
+  const pendingDays = new Set<string>();
   const inFlight = new Set<Promise<unknown>>();
   const flush = async (docs: Record<string, unknown>[]): Promise<void> => {
     if (!docs.length) return;
@@ -117,10 +117,10 @@ export async function seedComments(
         likeCount: Math.floor(rand() ** 4 * 30),
         flagCount: 0,
         flagOpen: false,
-        month: monthOf(_id),
+        day: dayOf(_id),
         modReason: null,
       };
-      if (status === 'pending') pendingMonths.add(monthOf(_id));
+      if (status === 'pending') pendingDays.add(dayOf(_id));
       if (status === 'visible') visible++;
       if (parent) {
         if (status === 'visible') parent.replies++;
@@ -148,11 +148,11 @@ export async function seedComments(
   }));
   for (let i = 0; i < pageDocs.length; i += batch)
     await db.collection('pages').insertMany(pageDocs.slice(i, i + batch), { ordered: false });
-  // The moderation queues' month index, as the repository keeps it (see queue-months.ts).
-  if (pendingMonths.size)
+  // The moderation queues' days index, as the repository keeps it (see queue-days.ts).
+  if (pendingDays.size)
     await db
-      .collection('queue_months')
-      .insertMany([...pendingMonths].map((month) => ({ siteId, kind: 'pending', month, touchedAt: new Date() })));
+      .collection('queue_days')
+      .insertMany([...pendingDays].map((day) => ({ siteId, kind: 'pending', day, touchedAt: new Date() })));
   await conn.close();
   return { pages, parents, comments: n, pending, ms: Date.now() - started };
 }

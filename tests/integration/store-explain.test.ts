@@ -1,9 +1,9 @@
 import { Types, type FilterQuery } from 'mongoose';
 import { Client } from 'pg';
 import { listingQuery, type ListQuery } from '../../server/src/modules/comments/comments.repository';
-import { monthOf, queueMonthFilter } from '../../server/src/modules/comments/queue-months';
+import { dayOf, queueDayFilter } from '../../server/src/modules/comments/queue-days';
 import { PagesRepository } from '../../server/src/modules/pages/pages.repository';
-import { collectionTables } from '../../server/src/infra/store-indexes';
+import { collectionTables, ensureStoreIndexes } from '../../server/src/infra/store-indexes';
 import { startNode, type TestNode } from '../helpers/harness';
 
 /**
@@ -82,7 +82,7 @@ describe('embedded store: every hot query is served by an index', () => {
           likeCount: i % 7,
           flagCount: i % 97 === 0 ? 1 : 0,
           flagOpen: i % 97 === 0,
-          month: monthOf(_id),
+          day: dayOf(_id),
           modReason: null,
         });
       }
@@ -179,8 +179,8 @@ describe('embedded store: every hot query is served by an index', () => {
     ],
     ['the lookup of a comment by id', 'comments', () => ({ _id: someId })],
     ['the nonce lookup', 'comments', () => ({ siteId: SITE, authorId: 'u3', clientNonce: 'n-9-3' })],
-    ['a pending queue page', 'comments', () => queueMonthFilter(SITE, 'pending', monthOf(someId), someId.toHexString())],
-    ['the flagged queue', 'comments', () => queueMonthFilter(SITE, 'flagged', monthOf(someId), null)],
+    ['a pending queue page', 'comments', () => queueDayFilter(SITE, 'pending', dayOf(someId), someId.toHexString())],
+    ['the flagged queue', 'comments', () => queueDayFilter(SITE, 'flagged', dayOf(someId), null)],
     ['the page state and counter (one of the counts)', 'pages', () => ({ siteId: SITE, pageId: '/page-42' })],
     ["a site's locked pages", 'pages', () => ({ siteId: SITE, locked: true })],
     ["a reader's reaction to a comment", 'reactions', () => ({ commentId: someId, userId: 'r3', type: 'like' })],
@@ -201,6 +201,31 @@ describe('embedded store: every hot query is served by an index', () => {
       expect(nodes.some((n) => /Index Scan/.test(n.type) && n.index?.startsWith('parley_'))).toBe(true);
     },
   );
+
+  test('when the store indexes exist, then none keeps a GIN pending list (each write updates the index itself)', async () => {
+    const res = await pg.query<{ relname: string; reloptions: string[] | null }>(
+      `SELECT c.relname, c.reloptions FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_am am ON am.oid = c.relam WHERE n.nspname = $1 AND c.relkind = 'i' AND am.amname = 'gin'`,
+      [node.mongo.name],
+    );
+    expect(res.rows.length).toBeGreaterThanOrEqual(10);
+    expect(res.rows.filter((r) => !(r.reloptions ?? []).includes('fastupdate=off')).map((r) => r.relname)).toEqual([]);
+  });
+
+  test('when an index still has a pending list (made before fastupdate = off), then the next start switches it off', async () => {
+    const name = `parley_queue_${tables.get('comments')!}`.slice(0, 63);
+    const optionsOf = async () =>
+      (
+        await pg.query<{ reloptions: string[] | null }>(
+          `SELECT c.reloptions FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`,
+          [node.mongo.name, name],
+        )
+      ).rows[0]?.reloptions ?? [];
+    await pg.query(`ALTER INDEX "${node.mongo.name}"."${name}" SET (fastupdate = on)`);
+    expect(await optionsOf()).toContain('fastupdate=on');
+    await ensureStoreIndexes(process.env.TEST_STORE_POSTGRES_URL!, node.mongo.name);
+    expect(await optionsOf()).toContain('fastupdate=off');
+  });
 
   test('when counts of 20 pages are read, then they come from those per-page lookups and are right', async () => {
     const pageIds = Array.from({ length: 20 }, (_, i) => `/page-${i * 3}`);

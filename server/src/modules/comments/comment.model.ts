@@ -1,14 +1,14 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import type { Comment } from './comment';
 
-/** A comment as stored: the domain {@link Comment} with ObjectIds, its queue month and import provenance. */
+/** A comment as stored: the domain {@link Comment} with ObjectIds, its queue day and import provenance. */
 export interface CommentDoc extends Omit<Comment, 'id' | 'parentId' | 'shadow' | 'statusAt'> {
   _id: Types.ObjectId;
   parentId: Types.ObjectId | null;
   /** Always set (generated when the client sends none) so the unique index never sees a missing value. */
   clientNonce: string;
-  /** `YYYY-MM` (UTC) of creation: the moderation queues read month by month (see queue-months.ts). */
-  month?: string;
+  /** `YYYY-MM-DD` (UTC) of creation: the moderation queues read day by day (see queue-days.ts). */
+  day?: string;
   /** Imported comments only (left out for native ones, never null): where the comment came from. */
   sourceSystem?: string;
   sourceId?: string;
@@ -43,7 +43,7 @@ const commentSchema = new Schema<CommentDoc>(
     likeCount: { type: Number, default: 0 },
     flagCount: { type: Number, default: 0 },
     flagOpen: { type: Boolean, default: false },
-    month: { type: String },
+    day: { type: String },
     modReason: { type: String, default: null },
     sourceSystem: { type: String },
     sourceId: { type: String },
@@ -65,9 +65,9 @@ commentSchema.index({ siteId: 1, authorId: 1, clientNonce: 1 }, { unique: true, 
 // (no sourceKey) out of a sparse single-field index; FerretDB ignores `sparse` but never collides on a
 // missing field. A compound key with siteId would index native comments on MongoDB and collide there.
 commentSchema.index({ sourceKey: 1 }, { unique: true, sparse: true, name: 'import_source' });
-// Moderation queues, read month by month (see queue-months.ts).
-commentSchema.index({ siteId: 1, status: 1, month: 1, _id: -1 }, { name: 'queue_status_month' });
-commentSchema.index({ siteId: 1, flagOpen: 1, month: 1, _id: -1 }, { name: 'queue_flagged_month' });
+// Moderation queues, read day by day (see queue-days.ts).
+commentSchema.index({ siteId: 1, status: 1, day: 1, _id: -1 }, { name: 'queue_status_day' });
+commentSchema.index({ siteId: 1, flagOpen: 1, day: 1, _id: -1 }, { name: 'queue_flagged_day' });
 // A reader's own comments (data export and erasure).
 commentSchema.index({ siteId: 1, authorId: 1 }, { name: 'by_author' });
 // Feeds and the moderation page's Recent column: a site's or a page's latest comments, all levels.

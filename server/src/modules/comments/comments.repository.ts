@@ -6,7 +6,7 @@ import type { CursorPosition } from './cursor';
 import { commentModel, flagModel, reactionModel, type CommentDoc, type FlagDoc, type ReactionDoc } from './comment.model';
 import { mapLimit } from '../../infra/map-limit';
 import { KeyedSerial } from './keyed-serial';
-import { monthOf, QueueMonths } from './queue-months';
+import { dayOf, QueueDays } from './queue-days';
 
 /** Fields of a new comment. */
 export type NewComment = Omit<
@@ -127,17 +127,17 @@ export class CommentsRepository {
   private readonly Flag: Model<FlagDoc>;
   /** Updates of one comment run one at a time (see KeyedSerial: the embedded store's updates are not atomic). */
   private readonly serial = new KeyedSerial();
-  private readonly queues: QueueMonths;
+  private readonly queues: QueueDays;
   constructor(private readonly conn: Connection) {
     this.Comment = commentModel(conn);
     this.Reaction = reactionModel(conn);
     this.Flag = flagModel(conn);
-    this.queues = new QueueMonths(conn, this.Comment);
+    this.queues = new QueueDays(conn, this.Comment);
   }
 
   /** Ensures collections and indexes exist (see IndexPolicy). */
   async init(policy: IndexPolicy = 'all'): Promise<void> {
-    await initCollections([this.Comment, this.Reaction, this.Flag, this.queues.Month] as Model<unknown>[], policy);
+    await initCollections([this.Comment, this.Reaction, this.Flag, this.queues.Day] as Model<unknown>[], policy);
     await this.queues.backfill(this.conn);
   }
 
@@ -151,7 +151,7 @@ export class CommentsRepository {
       _id,
       ...fields,
       ...(shadow ? { shadow: true } : {}),
-      month: monthOf(_id),
+      day: dayOf(_id),
       parentId: c.parentId ? new Types.ObjectId(c.parentId) : null,
       replyCount: 0,
       likeCount: 0,
@@ -160,7 +160,7 @@ export class CommentsRepository {
       editedAt: null,
     };
     await this.Comment.collection.insertOne(doc);
-    if (doc.status === 'pending') await this.queues.markHeld(doc.siteId, 'pending', doc.month!);
+    if (doc.status === 'pending') await this.queues.markHeld(doc.siteId, 'pending', doc.day!);
     return toComment(doc);
   }
 
@@ -193,12 +193,15 @@ export class CommentsRepository {
     set: Partial<Omit<CommentDoc, '_id' | 'parentId'>>,
     whenStatus?: CommentStatus[],
   ): Promise<Comment | null> {
-    const filter: FilterQuery<CommentDoc> = { _id: new Types.ObjectId(id) };
+    const _id = new Types.ObjectId(id);
+    const filter: FilterQuery<CommentDoc> = { _id };
     if (whenStatus) filter.status = trusted({ $in: whenStatus });
+    // A comment entering a queue carries its day (one stored before the days index may lack it).
+    const fields = set.status === 'pending' ? { ...set, day: dayOf(_id) } : set;
     const doc = await this.serial.run(id, () =>
-      this.Comment.findOneAndUpdate(filter, { $set: set }, { new: true }).lean<CommentDoc>(),
+      this.Comment.findOneAndUpdate(filter, { $set: fields }, { new: true }).lean<CommentDoc>(),
     );
-    if (doc && set.status === 'pending') await this.queues.markHeld(doc.siteId, 'pending', monthOf(doc._id));
+    if (doc && set.status === 'pending') await this.queues.markHeld(doc.siteId, 'pending', dayOf(doc._id));
     return doc ? toComment(doc) : null;
   }
 
@@ -208,9 +211,11 @@ export class CommentsRepository {
     inc: Partial<Record<'replyCount' | 'likeCount' | 'flagCount', number>>,
     set: Partial<CommentDoc> = {},
   ): Promise<Comment | null> {
-    const update = { $inc: inc, ...(Object.keys(set).length ? { $set: set } : {}) };
+    // A comment entering the flagged queue carries its day (one stored before the days index may lack it).
+    const fields = set.flagOpen ? { ...set, day: dayOf(new Types.ObjectId(id)) } : set;
+    const update = { $inc: inc, ...(Object.keys(fields).length ? { $set: fields } : {}) };
     const doc = await this.serial.run(id, () => this.Comment.findByIdAndUpdate(id, update, { new: true }).lean<CommentDoc>());
-    if (doc && set.flagOpen) await this.queues.markHeld(doc.siteId, 'flagged', monthOf(doc._id));
+    if (doc && set.flagOpen) await this.queues.markHeld(doc.siteId, 'flagged', dayOf(doc._id));
     return doc ? toComment(doc) : null;
   }
 
@@ -322,7 +327,7 @@ export class CommentsRepository {
       this.Comment.deleteMany({ siteId }),
       this.Reaction.deleteMany({ siteId }),
       this.Flag.deleteMany({ siteId }),
-      this.queues.Month.deleteMany({ siteId }),
+      this.queues.Day.deleteMany({ siteId }),
     ]);
   }
 }

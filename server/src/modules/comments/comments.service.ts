@@ -451,9 +451,9 @@ export class CommentsService {
     return c;
   }
 
-  /** Comments as moderators see them: every status, with the reasons of their flags. */
-  async forModerators(items: Comment[]): Promise<PublicComment[]> {
-    const reasons = await this.deps.repo.flagReasons(items.map((c) => c.id));
+  /** Comments as moderators see them: every status, with the reasons of their flags (looked up for `withReasons`). */
+  async forModerators(items: Comment[], withReasons: Comment[] = items): Promise<PublicComment[]> {
+    const reasons = await this.deps.repo.flagReasons(withReasons.map((c) => c.id));
     return items.map((c) => toPublicComment(c, { moderator: true, flagReasons: reasons.get(c.id) ?? [] }));
   }
 
@@ -468,7 +468,12 @@ export class CommentsService {
   }
 
   private async moderatedPage({ items, more }: { items: Comment[]; more: boolean }): Promise<ModeratedPage> {
-    return { comments: await this.forModerators(items), nextCursor: more ? items[items.length - 1]!.id : null };
+    // Only flagged comments have reasons to look up: a page of the pending queue usually needs no lookup at all.
+    const comments = await this.forModerators(
+      items,
+      items.filter((c) => c.flagCount > 0),
+    );
+    return { comments, nextCursor: more ? items[items.length - 1]!.id : null };
   }
 
   /** Visible comment counts of up to 100 pages. */

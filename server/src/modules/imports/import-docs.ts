@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import type { CommentDoc } from '../comments/comment.model';
 import { isObjectId } from '../comments/comments.repository';
-import { monthOf } from '../comments/queue-months';
+import { dayOf } from '../comments/queue-days';
 import { renderBody, sanitizeCommentHtml } from '../comments/render';
 import { htmlToBody } from './html-text';
 import { importedId, movedId, sourceKey } from './ids';
@@ -64,7 +64,7 @@ export function toDoc(ctx: DocContext, c: SourceComment, node: PlanNode, pageId:
     likeCount: c.likes,
     flagCount: 0,
     flagOpen: false,
-    month: monthOf(_id),
+    day: dayOf(_id),
     modReason:
       c.modReason !== undefined
         ? c.modReason

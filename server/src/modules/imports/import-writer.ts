@@ -2,7 +2,7 @@ import { Types, type Connection, type Model, type mongo } from 'mongoose';
 import { isDuplicateKey } from '../../infra/mongo';
 import { commentModel, type CommentDoc } from '../comments/comment.model';
 import { pageModel, type PageDoc } from '../pages/page.model';
-import { QueueMonths } from '../comments/queue-months';
+import { QueueDays } from '../comments/queue-days';
 
 /** A page an import writes into. */
 export interface ImportPage {
@@ -35,11 +35,11 @@ function writeErrorsOf(err: unknown): WriteError[] | null {
 export class ImportWriter {
   private readonly Comment: Model<CommentDoc>;
   private readonly Page: Model<PageDoc>;
-  private readonly queues: QueueMonths;
+  private readonly queues: QueueDays;
   constructor(conn: Connection) {
     this.Comment = commentModel(conn);
     this.Page = pageModel(conn);
-    this.queues = new QueueMonths(conn, this.Comment);
+    this.queues = new QueueDays(conn, this.Comment);
   }
 
   /** Ids (hex) of a site's comments already imported from a system, or of all its comments (`system` null). */
@@ -108,12 +108,12 @@ export class ImportWriter {
   /** Inserts comments; those already stored (same id or source) are counted, not an error. */
   async insert(docs: CommentDoc[]): Promise<{ inserted: Set<number>; present: number }> {
     const result = await this.insertInto(this.Comment.collection, docs);
-    // Held comments must be findable by the moderation queue, which reads month by month.
+    // Held comments must be findable by the moderation queue, which reads day by day.
     const held = new Set<string>();
-    for (const i of result.inserted) if (docs[i]!.status === 'pending') held.add(`${docs[i]!.siteId}\u0000${docs[i]!.month}`);
+    for (const i of result.inserted) if (docs[i]!.status === 'pending') held.add(`${docs[i]!.siteId}\u0000${docs[i]!.day}`);
     for (const key of held) {
-      const [siteId, month] = key.split('\u0000') as [string, string];
-      await this.queues.markHeld(siteId, 'pending', month);
+      const [siteId, day] = key.split('\u0000') as [string, string];
+      await this.queues.markHeld(siteId, 'pending', day);
     }
     return result;
   }

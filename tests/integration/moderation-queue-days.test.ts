@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { CommentsRepository } from '../../server/src/modules/comments/comments.repository';
-import { monthOf, queueMonthModel } from '../../server/src/modules/comments/queue-months';
+import { dayOf, queueDayModel } from '../../server/src/modules/comments/queue-days';
 import {
   adminSocket,
   closeSockets,
@@ -14,7 +14,7 @@ import {
   type TestSite,
 } from '../helpers/harness';
 
-/** A comment as an older database holds it: no `month`, its id dated `daysAgo` back. */
+/** A comment as an older database holds it: no `day`, its id dated `daysAgo` back. */
 function oldComment(siteId: string, daysAgo: number, status: 'pending' | 'visible', flagOpen = false) {
   const _id = Types.ObjectId.createFromTime(Math.floor((Date.now() - daysAgo * 86_400_000) / 1000));
   return {
@@ -41,12 +41,12 @@ function oldComment(siteId: string, daysAgo: number, status: 'pending' | 'visibl
   };
 }
 
-describe('moderation queues read month by month', () => {
+describe('moderation queues read day by day', () => {
   let node: TestNode;
   let site: TestSite;
   let mod: AdminClient;
   beforeAll(async () => {
-    node = await startNode({ dbName: uniqueId('queue_months').replace(/-/g, '_') });
+    node = await startNode({ dbName: uniqueId('queue_days').replace(/-/g, '_') });
     site = await createSite(node);
     mod = await adminSocket(node, { siteId: site.siteId, token: modToken(site) });
   });
@@ -73,7 +73,7 @@ describe('moderation queues read month by month', () => {
     throw new Error('the queue never ended');
   }
 
-  test('when a database from before the months index holds queued comments over several months, then the backfill lists them and pages walk them newest first without gaps', async () => {
+  test('when a database from before the days index holds queued comments over many days, then the backfill lists them and pages walk them newest first without gaps', async () => {
     const days = [1, 3, 40, 41, 95, 400];
     await node.mongo
       .db!.collection('comments')
@@ -82,9 +82,12 @@ describe('moderation queues read month by month', () => {
         oldComment(site.siteId, 2, 'visible'),
         oldComment(site.siteId, 60, 'visible', true),
       ]);
-    // The marker of a database that already ran the backfill goes; the next start runs it.
+    // A database of the months index before it: its marker, and its index of months, which the backfill retires.
     await node.mongo.db!.collection('parley_meta').deleteMany({});
+    await node.mongo.db!.collection('queue_months').insertOne({ siteId: site.siteId, kind: 'pending', month: '2001-01' });
     await new CommentsRepository(node.mongo).init('unique');
+    const collections = (await node.mongo.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    expect(collections).not.toContain('queue_months');
 
     const expected = days.map((d) => `held ${d} days ago`);
     expect(await pageThrough('pending', 2)).toEqual(expected);
@@ -93,21 +96,30 @@ describe('moderation queues read month by month', () => {
     expect(await pageThrough('flagged', 2)).toEqual(['held 60 days ago']);
   });
 
-  test('when a listed month has no queued comment left, then a queue read drops it once it is stale, and keeps a freshly touched one', async () => {
-    const Month = queueMonthModel(node.mongo);
-    const staleMonth = '2001-01';
-    const freshMonth = '2001-02';
-    await Month.insertMany([
-      { siteId: site.siteId, kind: 'pending', month: staleMonth, touchedAt: new Date(Date.now() - 3600_000) },
-      { siteId: site.siteId, kind: 'pending', month: freshMonth, touchedAt: new Date() },
+  test('when a listed day has no queued comment left, then a queue read drops it once it is stale, and keeps a freshly touched one', async () => {
+    const Day = queueDayModel(node.mongo);
+    const staleDay = '2001-01-01';
+    const freshDay = '2001-01-02';
+    await Day.insertMany([
+      { siteId: site.siteId, kind: 'pending', day: staleDay, touchedAt: new Date(Date.now() - 3600_000) },
+      { siteId: site.siteId, kind: 'pending', day: freshDay, touchedAt: new Date() },
     ]);
     await emitAck(mod, 'queue:list', { status: 'pending', limit: 100 });
-    const months = (await Month.find({ siteId: site.siteId, kind: 'pending' }).lean()).map((m) => m.month);
-    expect(months).not.toContain(staleMonth);
-    expect(months).toContain(freshMonth);
+    const days = (await Day.find({ siteId: site.siteId, kind: 'pending' }).lean()).map((d) => d.day);
+    expect(days).not.toContain(staleDay);
+    expect(days).toContain(freshDay);
   });
 
-  test('when a comment is held now, then its month is listed for the pending queue and it leads the queue', async () => {
+  test('when a comment stored before the days index is flagged later, then it carries its day and the flagged queue shows it', async () => {
+    const old = oldComment(site.siteId, 700, 'visible');
+    await node.mongo.db!.collection('comments').insertOne(old);
+    await new CommentsRepository(node.mongo).increment(old._id.toHexString(), { flagCount: 1 }, { flagOpen: true });
+    const stored = await node.mongo.db!.collection('comments').findOne({ _id: old._id });
+    expect(stored?.day).toBe(dayOf(old._id));
+    expect(await pageThrough('flagged', 1)).toContain('held 700 days ago');
+  });
+
+  test('when a comment is held now, then its day is listed for the pending queue and it leads the queue', async () => {
     const repo = new CommentsRepository(node.mongo);
     const held = await repo.insert({
       siteId: site.siteId,
@@ -125,8 +137,8 @@ describe('moderation queues read month by month', () => {
       createdAt: new Date(),
       modReason: null,
     });
-    const month = monthOf(new Types.ObjectId(held.id));
-    const listed = await queueMonthModel(node.mongo).find({ siteId: site.siteId, month }).lean();
+    const day = dayOf(new Types.ObjectId(held.id));
+    const listed = await queueDayModel(node.mongo).find({ siteId: site.siteId, day }).lean();
     expect(listed.map((m) => m.kind)).toContain('pending');
     expect((await pageThrough('pending', 1))[0]).toBe('held now');
   });

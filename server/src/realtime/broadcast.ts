@@ -86,7 +86,7 @@ export function attachBroadcast(
       'comment.updated',
       later(({ comment: c, previousStatus, shadowBefore }) => {
         const payload = { comment: toPublicComment(c) };
-        // A shadow comment was never public, whatever its status (approval clears the mark first).
+        // Readers did not see a comment under a shadow ban before, whatever its status (approval clears the mark first).
         const wasVisible = previousStatus === 'visible' && !(c.shadow || shadowBefore === true);
         if (isPublic(c)) pageRoom(c).emit(wasVisible ? 'comment:updated' : 'comment:created', payload);
         else {

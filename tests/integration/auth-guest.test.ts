@@ -11,6 +11,7 @@ import {
   readerSocket,
   startNode,
   type TestNode,
+  stopNode,
 } from '../helpers/harness';
 
 const guestToken = (node: TestNode, siteId: string, body: object = { name: 'Visitor' }) =>
@@ -21,10 +22,7 @@ describe('guest tokens', () => {
   beforeAll(async () => {
     node = await startNode();
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   test('when the site allows guests, then a guest token is issued that posts as a role-less guest on REST and socket', async () => {
     const site = await createSite(node, { guests: true });

@@ -6,7 +6,6 @@ import { GUEST_KID } from '../../server/src/modules/auth/tokens';
 import {
   SECRETS_KEY,
   adminSocket,
-  closeSockets,
   createSite,
   emitAck,
   postComment,
@@ -16,6 +15,7 @@ import {
   uniqueId,
   type TestNode,
   type TestSite,
+  stopNode,
 } from '../helpers/harness';
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -67,10 +67,7 @@ describe('reader tokens on REST and on the socket handshake', () => {
     const res = await request(node.url).post(`/api/v1/sites/${hs.siteId}/guest-token`).send({ name: 'Guest' });
     guestToken = res.body.token as string;
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   const bad: [string, () => { site: TestSite; token: string }][] = [
     ['alg none', () => ({ site: hs, token: `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims(hs))}.` })],

@@ -1,7 +1,6 @@
 import request from 'supertest';
 import type { Comment, SortOrder } from '@parley/protocol';
 import {
-  closeSockets,
   createSite,
   listComments,
   postComment,
@@ -10,6 +9,7 @@ import {
   until,
   type TestNode,
   type TestSite,
+  stopNode,
 } from '../helpers/harness';
 
 const MANY = { limits: { postsPerMinutePerUser: 10000, postsPerMinutePerIp: 10000 } };
@@ -19,10 +19,7 @@ describe('comments under concurrency', () => {
   beforeAll(async () => {
     node = await startNode();
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   /** Ids of the page's top-level visible comments, read straight from the store. */
   async function storedIds(site: TestSite, pageId: string): Promise<Set<string>> {

@@ -1,7 +1,6 @@
 import request from 'supertest';
 import type { Comment } from '@parley/protocol';
 import {
-  closeSockets,
   createSite,
   listComments,
   modToken,
@@ -10,6 +9,7 @@ import {
   startNode,
   uniqueId,
   type TestNode,
+  stopNode,
 } from '../helpers/harness';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -41,10 +41,7 @@ describe('comments: post and list over REST', () => {
   beforeAll(async () => {
     node = await startNode();
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   test('when a reader posts, then the answer is 201 with the exact comment JSON and sanitized html', async () => {
     const site = await createSite(node);

@@ -1,7 +1,6 @@
 import type { Socket as ClientSocket } from 'socket.io-client';
 import {
   adminSocket,
-  closeSockets,
   createSite,
   emitAck,
   listComments,
@@ -13,6 +12,7 @@ import {
   until,
   type TestNode,
   type TestSite,
+  stopNode,
 } from '../helpers/harness';
 
 type FailAck = { ok: false; error: { code: string; message: string } };
@@ -54,10 +54,7 @@ describe('reader socket protocol and hygiene', () => {
     node = await startNode();
     site = await createSite(node);
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   test.each([
     ['page:join', BAD_PAGE_PAYLOADS],

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import {
-  closeSockets,
   createSite,
   emitAck,
   nextEvent,
@@ -12,6 +11,7 @@ import {
   startNode,
   uniqueId,
   type TestNode,
+  stopNode,
 } from '../helpers/harness';
 
 const DASHBOARD = path.join(__dirname, '../../docs/grafana/parley-dashboard.json');
@@ -35,10 +35,7 @@ describe('metrics', () => {
   beforeAll(async () => {
     node = await startNode();
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   test('when /metrics is scraped, then the default Node.js and process metrics carry their standard names', async () => {
     const res = await request(node.url).get('/metrics');

@@ -1,12 +1,9 @@
 import request from 'supertest';
 import type { Comment } from '@parley/protocol';
 import {
-  adminSocket,
-  closeSockets,
   createSite,
   emitAck,
   listComments,
-  modToken,
   nextEvent,
   postComment,
   readerSocket,
@@ -18,6 +15,8 @@ import {
   type ReaderClient,
   type TestNode,
   type TestSite,
+  stopNode,
+  moderatorSocket,
 } from '../helpers/harness';
 
 type Fail = { ok: false; error: { code: string } };
@@ -30,12 +29,9 @@ describe('admin events and their effect on readers', () => {
   beforeAll(async () => {
     node = await startNode();
     site = await createSite(node, { limits: LIMITS });
-    mod = await adminSocket(node, { siteId: site.siteId, token: modToken(site, { name: 'Mia Mod' }) });
+    mod = await moderatorSocket(node, site, { name: 'Mia Mod' });
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   async function reader(pageId: string): Promise<ReaderClient> {
     const socket = await readerSocket(node, { siteId: site.siteId });
@@ -186,7 +182,7 @@ describe('admin events and their effect on readers', () => {
 
   test('when held comments pile up, then queue:list pending pages through them newest first with a cursor', async () => {
     const pre = await createSite(node, { moderation: 'pre', limits: LIMITS });
-    const preMod = await adminSocket(node, { siteId: pre.siteId, token: modToken(pre) });
+    const preMod = await moderatorSocket(node, pre);
     const held: string[] = [];
     for (let i = 0; i < 5; i++) held.push((await postComment(node, pre, 'queue', signToken(pre), `held ${i}`)).body.comment.id);
     const seen: string[] = [];

@@ -2,16 +2,15 @@ import { Types } from 'mongoose';
 import { CommentsRepository } from '../../server/src/modules/comments/comments.repository';
 import { dayOf, queueDayModel } from '../../server/src/modules/comments/queue-days';
 import {
-  adminSocket,
   closeSockets,
   createSite,
   emitAck,
-  modToken,
   startNode,
   uniqueId,
   type AdminClient,
   type TestNode,
   type TestSite,
+  moderatorSocket,
 } from '../helpers/harness';
 
 /** A comment as an older database holds it: no `day`, its id dated `daysAgo` back. */
@@ -48,7 +47,7 @@ describe('moderation queues read day by day', () => {
   beforeAll(async () => {
     node = await startNode({ dbName: uniqueId('queue_days').replace(/-/g, '_') });
     site = await createSite(node);
-    mod = await adminSocket(node, { siteId: site.siteId, token: modToken(site) });
+    mod = await moderatorSocket(node, site);
   });
   afterAll(async () => {
     closeSockets();

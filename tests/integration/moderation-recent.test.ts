@@ -1,7 +1,6 @@
 import type { Comment } from '@parley/protocol';
 import { closeClients, sdkAdmin } from './sdk-helpers';
 import {
-  adminSocket,
   closeSockets,
   createSite,
   emitAck,
@@ -12,6 +11,7 @@ import {
   uniqueId,
   type TestNode,
   type TestSite,
+  moderatorSocket,
 } from '../helpers/harness';
 
 const LIMITS = { postsPerMinutePerUser: 1000, postsPerMinutePerIp: 1000 };
@@ -28,7 +28,7 @@ describe('moderation: recent comments and search', () => {
   });
 
   async function moderator(site: TestSite) {
-    return adminSocket(node, { siteId: site.siteId, token: modToken(site) });
+    return moderatorSocket(node, site);
   }
 
   test('when a moderator opens Recent, then the site’s comments of every status arrive newest first, paged by cursor', async () => {

@@ -2,7 +2,6 @@ import request from 'supertest';
 import {
   ADMIN_KEY,
   adminSocket,
-  closeSockets,
   createSite,
   emitAck,
   modToken,
@@ -13,6 +12,7 @@ import {
   startNode,
   uniqueId,
   type TestNode,
+  stopNode,
 } from '../helpers/harness';
 
 const auth = { Authorization: `Bearer ${ADMIN_KEY}` };
@@ -22,10 +22,7 @@ describe('admin REST for sites', () => {
   beforeAll(async () => {
     node = await startNode();
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   const routes = (id: string): [string, string, object?][] => [
     ['post', '/api/v1/sites', { siteId: uniqueId('k'), name: 'K' }],

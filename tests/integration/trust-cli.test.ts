@@ -4,7 +4,6 @@ import { REPO_ROOT } from '../../server/src/paths';
 import type { DataExport } from '@parley/protocol';
 import {
   SECRETS_KEY,
-  closeSockets,
   createSite,
   listComments,
   postComment,
@@ -12,6 +11,7 @@ import {
   startNode,
   uniqueId,
   type TestNode,
+  stopNode,
 } from '../helpers/harness';
 
 // Each run starts a Node process with tsx (1-2 s on a busy machine).
@@ -38,10 +38,7 @@ describe('the parley CLI for readers’ data', () => {
     uri.pathname = `/${dbName}`;
     env = { MONGODB_URI: uri.toString(), SECRETS_KEY };
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   test('when the owner exports and then erases a user id with the CLI, then the export has their comment and afterwards nothing shows it', async () => {
     const site = await createSite(node);

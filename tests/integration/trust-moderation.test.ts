@@ -2,8 +2,6 @@ import request from 'supertest';
 import type { Comment } from '@parley/protocol';
 import {
   ADMIN_KEY,
-  adminSocket,
-  closeSockets,
   createSite,
   emitAck,
   listComments,
@@ -18,6 +16,8 @@ import {
   type AdminClient,
   type TestNode,
   type TestSite,
+  stopNode,
+  moderatorSocket,
 } from '../helpers/harness';
 
 const LIMITS = { postsPerMinutePerUser: 1000, postsPerMinutePerIp: 1000 };
@@ -37,12 +37,9 @@ describe('link holds and the honeypot', () => {
   beforeAll(async () => {
     node = await startNode();
     site = await createSite(node, { guests: true, limits: LIMITS, linkHold: 2 });
-    mod = await adminSocket(node, { siteId: site.siteId, token: modToken(site) });
+    mod = await moderatorSocket(node, site);
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   test('when an untrusted author posts more links than the site allows, then 202 pending with the reason for moderators', async () => {
     const pageId = uniqueId('p');
@@ -116,12 +113,9 @@ describe('shadow bans', () => {
   beforeAll(async () => {
     node = await startNode();
     site = await createSite(node, { limits: LIMITS });
-    mod = await adminSocket(node, { siteId: site.siteId, token: modToken(site, { name: 'Mia' }) });
+    mod = await moderatorSocket(node, site, { name: 'Mia' });
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   test('when a user is shadow banned, then they see their comments as usual and nobody else does, until unbanned', async () => {
     const pageId = uniqueId('p');

@@ -4,8 +4,6 @@ import { createClient } from '@parley/sdk/client';
 import { PowRequiredError } from '@parley/sdk/errors';
 import type { PowChallengeResponse } from '@parley/protocol';
 import {
-  adminSocket,
-  closeSockets,
   createSite,
   emitAck,
   modToken,
@@ -16,6 +14,8 @@ import {
   uniqueId,
   type TestNode,
   type TestSite,
+  stopNode,
+  moderatorSocket,
 } from '../helpers/harness';
 
 async function guest(node: TestNode, site: TestSite, name = 'Gus'): Promise<string> {
@@ -41,10 +41,7 @@ describe('proof of work for untrusted posters', () => {
   beforeAll(async () => {
     node = await startNode();
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   test('when a site leaves proofOfWork unset, then it is off and guests post without work', async () => {
     const site = await createSite(node, { guests: true });
@@ -148,7 +145,7 @@ describe('proof of work for untrusted posters', () => {
     const firstProof = await solved(node, site);
     const held = await postComment(node, site, '/t', reader, { body: 'my first', proofOfWork: firstProof });
     expect(held.status).toBe(202);
-    const mod = await adminSocket(node, { siteId: site.siteId, token: modToken(site) });
+    const mod = await moderatorSocket(node, site);
     expect(await emitAck(mod, 'comment:approve', { commentId: held.body.comment.id })).toMatchObject({ ok: true });
     const trusted = await postComment(node, site, '/t', reader, 'no work now');
     expect(trusted.status).toBe(201);
@@ -186,10 +183,7 @@ describe('proof of work without Redis', () => {
   beforeAll(async () => {
     node = await startNode({ redis: 'none' });
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   test('when the node runs without Redis, then a solution is still accepted once (remembered in the node)', async () => {
     const site = await createSite(node, { guests: true, proofOfWork: 'guests' });

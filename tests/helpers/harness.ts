@@ -197,6 +197,16 @@ export async function stopNode(node: TestNode): Promise<void> {
   await node.close();
 }
 
+/** A node with one site (these fields) and its moderator's admin socket: the fixture of the moderation suites. */
+export async function startModeratedSite(
+  siteFields: Record<string, unknown> = {},
+  claims: TokenClaims = {},
+): Promise<{ node: TestNode; site: TestSite; mod: AdminClient }> {
+  const node = await startNode();
+  const site = await createSite(node, siteFields);
+  return { node, site, mod: await moderatorSocket(node, site, claims) };
+}
+
 /** A moderator's admin socket on a site (a moderator token with these claims). */
 export function moderatorSocket(node: TestNode, site: TestSite, claims: TokenClaims = {}): Promise<AdminClient> {
   return adminSocket(node, { siteId: site.siteId, token: modToken(site, claims) });

@@ -8,7 +8,6 @@ import {
   postComment,
   readerSocket,
   signToken,
-  startNode,
   uniqueId,
   until,
   type AdminClient,
@@ -17,6 +16,7 @@ import {
   type TestSite,
   stopNode,
   moderatorSocket,
+  startModeratedSite,
 } from '../helpers/harness';
 
 type Fail = { ok: false; error: { code: string } };
@@ -27,9 +27,7 @@ describe('admin events and their effect on readers', () => {
   let site: TestSite;
   let mod: AdminClient;
   beforeAll(async () => {
-    node = await startNode();
-    site = await createSite(node, { limits: LIMITS });
-    mod = await moderatorSocket(node, site, { name: 'Mia Mod' });
+    ({ node, site, mod } = await startModeratedSite({ limits: LIMITS }, { name: 'Mia Mod' }));
   });
   afterAll(() => stopNode(node));
 

@@ -11,13 +11,12 @@ import {
   readerSocket,
   record,
   signToken,
-  startNode,
   uniqueId,
   type AdminClient,
   type TestNode,
   type TestSite,
   stopNode,
-  moderatorSocket,
+  startModeratedSite,
 } from '../helpers/harness';
 
 const LIMITS = { postsPerMinutePerUser: 1000, postsPerMinutePerIp: 1000 };
@@ -35,9 +34,7 @@ describe('link holds and the honeypot', () => {
   let site: TestSite;
   let mod: AdminClient;
   beforeAll(async () => {
-    node = await startNode();
-    site = await createSite(node, { guests: true, limits: LIMITS, linkHold: 2 });
-    mod = await moderatorSocket(node, site);
+    ({ node, site, mod } = await startModeratedSite({ guests: true, limits: LIMITS, linkHold: 2 }));
   });
   afterAll(() => stopNode(node));
 
@@ -111,9 +108,7 @@ describe('shadow bans', () => {
   let site: TestSite;
   let mod: AdminClient;
   beforeAll(async () => {
-    node = await startNode();
-    site = await createSite(node, { limits: LIMITS });
-    mod = await moderatorSocket(node, site, { name: 'Mia' });
+    ({ node, site, mod } = await startModeratedSite({ limits: LIMITS }, { name: 'Mia' }));
   });
   afterAll(() => stopNode(node));
 

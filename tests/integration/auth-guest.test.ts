@@ -10,8 +10,8 @@ import {
   postComment,
   readerSocket,
   startNode,
-  type TestNode,
   stopNode,
+  type TestNode,
 } from '../helpers/harness';
 
 const guestToken = (node: TestNode, siteId: string, body: object = { name: 'Visitor' }) =>

@@ -13,10 +13,10 @@ import {
   readerSocket,
   signToken,
   startNode,
+  stopNode,
   uniqueId,
   type TestNode,
   type TestSite,
-  stopNode,
 } from '../helpers/harness';
 
 const keyPair = (type: 'rsa' | 'ec') =>

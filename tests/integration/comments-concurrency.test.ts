@@ -6,10 +6,10 @@ import {
   postComment,
   signToken,
   startNode,
+  stopNode,
   until,
   type TestNode,
   type TestSite,
-  stopNode,
 } from '../helpers/harness';
 
 const MANY = { limits: { postsPerMinutePerUser: 10000, postsPerMinutePerIp: 10000 } };

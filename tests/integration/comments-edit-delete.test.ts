@@ -11,9 +11,9 @@ import {
   readerSocket,
   signToken,
   startNode,
+  stopNode,
   type TestNode,
   type TestSite,
-  stopNode,
 } from '../helpers/harness';
 
 const ERROR = (code: string) => ({ error: { code, message: expect.any(String) } });

@@ -1,5 +1,5 @@
 import { CommentsRepository, listingQuery, type ListQuery } from '../../server/src/modules/comments/comments.repository';
-import { createSite, postComment, signToken, startNode, type TestNode, stopNode } from '../helpers/harness';
+import { createSite, postComment, signToken, startNode, stopNode, type TestNode } from '../helpers/harness';
 
 /** The parts of an explain answer the tests read: MongoDB's queryPlanner or FerretDB's Plan and pushdown flag. */
 type Explain = { queryPlanner: { winningPlan?: Record<string, unknown>; Plan?: string[] }; filterPushdown?: boolean };

@@ -4,7 +4,7 @@ import { Types } from 'mongoose';
 import request from 'supertest';
 import { CommentsRepository } from '../../server/src/modules/comments/comments.repository';
 import { encodeCursor } from '../../server/src/modules/comments/cursor';
-import { createSite, postComment, signToken, startNode, type TestNode, type TestSite, stopNode } from '../helpers/harness';
+import { createSite, postComment, signToken, startNode, stopNode, type TestNode, type TestSite } from '../helpers/harness';
 
 const MANY = { limits: { postsPerMinutePerUser: 10000, postsPerMinutePerIp: 10000 } };
 

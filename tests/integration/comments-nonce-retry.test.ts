@@ -1,12 +1,12 @@
 import {
   createSite,
   emitAck,
+  moderatorSocket,
   postComment,
   signToken,
   startNode,
-  type TestNode,
   stopNode,
-  moderatorSocket,
+  type TestNode,
 } from '../helpers/harness';
 
 describe('retrying a post with the same clientNonce', () => {

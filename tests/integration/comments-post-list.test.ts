@@ -7,9 +7,9 @@ import {
   postComment,
   signToken,
   startNode,
+  stopNode,
   uniqueId,
   type TestNode,
-  stopNode,
 } from '../helpers/harness';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;

@@ -4,16 +4,16 @@ import {
   createSite,
   emitAck,
   listComments,
+  moderatorSocket,
   nextEvent,
   postComment,
   readerSocket,
   record,
   signToken,
   startNode,
+  stopNode,
   until,
   type TestNode,
-  stopNode,
-  moderatorSocket,
 } from '../helpers/harness';
 
 const ERROR = (code: string) => ({ error: { code, message: expect.any(String) } });

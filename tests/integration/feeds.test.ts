@@ -1,6 +1,6 @@
 import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
 import request from 'supertest';
-import { createSite, postComment, signToken, startNode, uniqueId, until, type TestNode, stopNode } from '../helpers/harness';
+import { createSite, postComment, signToken, startNode, stopNode, uniqueId, until, type TestNode } from '../helpers/harness';
 
 const ATOM_NS = 'http://www.w3.org/2005/Atom';
 const LIMITS = { postsPerMinutePerUser: 1000, postsPerMinutePerIp: 1000 };

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { createSite, signToken, startNode, type TestNode, stopNode } from '../helpers/harness';
+import { createSite, signToken, startNode, stopNode, type TestNode } from '../helpers/harness';
 
 describe('HTTP basics', () => {
   let node: TestNode;

@@ -1,4 +1,4 @@
-import { closeSockets, createSite, emitAck, startNode, type TestNode, workerDbName, moderatorSocket } from '../helpers/harness';
+import { closeSockets, createSite, emitAck, moderatorSocket, startNode, workerDbName, type TestNode } from '../helpers/harness';
 import { commentoExport, remark42Backup, wxrExport, type WpItem } from '../helpers/import-fixtures';
 import { importText, listAll, storedCount } from '../helpers/import-run';
 

@@ -9,10 +9,10 @@ import {
   readerSocket,
   signToken,
   startNode,
+  stopNode,
   until,
   type TestNode,
   type TestSite,
-  stopNode,
 } from '../helpers/harness';
 
 type FailAck = { ok: false; error: { code: string; message: string } };

@@ -3,6 +3,7 @@ import type { EventPayload, ServerToClientEvents } from '@parley/protocol';
 import {
   createSite,
   emitAck,
+  moderatorSocket,
   modToken,
   nextEvent,
   postComment,
@@ -10,12 +11,11 @@ import {
   record,
   signToken,
   startNode,
+  stopNode,
   uniqueId,
   type ReaderClient,
   type TestNode,
   type TestSite,
-  stopNode,
-  moderatorSocket,
 } from '../helpers/harness';
 
 /** Generous limits: these tests post many comments from one user and one IP. */

@@ -9,9 +9,9 @@ import {
   readerSocket,
   signToken,
   startNode,
+  stopNode,
   uniqueId,
   type TestNode,
-  stopNode,
 } from '../helpers/harness';
 
 const DASHBOARD = path.join(__dirname, '../../docs/grafana/parley-dashboard.json');

@@ -6,18 +6,18 @@ import {
   createSite,
   emitAck,
   listComments,
+  moderatorSocket,
   modToken,
   nextEvent,
   postComment,
   record,
   signToken,
   startNode,
+  stopNode,
   uniqueId,
   type AdminClient,
   type TestNode,
   type TestSite,
-  stopNode,
-  moderatorSocket,
 } from '../helpers/harness';
 
 type Fail = { ok: false; error: { code: string } };

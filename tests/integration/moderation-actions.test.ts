@@ -4,19 +4,19 @@ import {
   createSite,
   emitAck,
   listComments,
+  moderatorSocket,
   nextEvent,
   postComment,
   readerSocket,
   signToken,
+  startModeratedSite,
+  stopNode,
   uniqueId,
   until,
   type AdminClient,
   type ReaderClient,
   type TestNode,
   type TestSite,
-  stopNode,
-  moderatorSocket,
-  startModeratedSite,
 } from '../helpers/harness';
 
 type Fail = { ok: false; error: { code: string } };

@@ -5,6 +5,7 @@ import {
   createSite,
   emitAck,
   listComments,
+  moderatorSocket,
   modToken,
   nextEvent,
   postComment,
@@ -12,10 +13,9 @@ import {
   record,
   signToken,
   startNode,
+  stopNode,
   uniqueId,
   type TestNode,
-  stopNode,
-  moderatorSocket,
 } from '../helpers/harness';
 
 const LIMITS = { postsPerMinutePerUser: 1000, postsPerMinutePerIp: 1000 };

@@ -5,12 +5,12 @@ import {
   closeSockets,
   createSite,
   emitAck,
+  moderatorSocket,
   startNode,
   uniqueId,
   type AdminClient,
   type TestNode,
   type TestSite,
-  moderatorSocket,
 } from '../helpers/harness';
 
 /** A comment as an older database holds it: no `day`, its id dated `daysAgo` back. */

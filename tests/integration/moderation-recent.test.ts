@@ -4,6 +4,7 @@ import {
   closeSockets,
   createSite,
   emitAck,
+  moderatorSocket,
   modToken,
   postComment,
   signToken,
@@ -11,7 +12,6 @@ import {
   uniqueId,
   type TestNode,
   type TestSite,
-  moderatorSocket,
 } from '../helpers/harness';
 
 const LIMITS = { postsPerMinutePerUser: 1000, postsPerMinutePerIp: 1000 };

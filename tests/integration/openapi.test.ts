@@ -1,7 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import request from 'supertest';
-import { createSite, modToken, postComment, signToken, startNode, type TestNode, stopNode } from '../helpers/harness';
+import { createSite, modToken, postComment, signToken, startNode, stopNode, type TestNode } from '../helpers/harness';
 
 type Doc = {
   openapi: string;

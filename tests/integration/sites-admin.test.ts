@@ -10,9 +10,9 @@ import {
   readerSocket,
   signToken,
   startNode,
+  stopNode,
   uniqueId,
   type TestNode,
-  stopNode,
 } from '../helpers/harness';
 
 const auth = { Authorization: `Bearer ${ADMIN_KEY}` };

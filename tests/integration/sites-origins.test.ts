@@ -7,9 +7,9 @@ import {
   readerSocket,
   signToken,
   startNode,
+  stopNode,
   type TestNode,
   type TestSite,
-  stopNode,
 } from '../helpers/harness';
 
 const NEWS = 'https://news.example.com';

@@ -11,12 +11,12 @@ import {
   readerSocket,
   record,
   signToken,
+  startModeratedSite,
+  stopNode,
   uniqueId,
   type AdminClient,
   type TestNode,
   type TestSite,
-  stopNode,
-  startModeratedSite,
 } from '../helpers/harness';
 
 const LIMITS = { postsPerMinutePerUser: 1000, postsPerMinutePerIp: 1000 };

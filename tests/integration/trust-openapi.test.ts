@@ -1,7 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import request from 'supertest';
-import { ADMIN_KEY, createSite, postComment, signToken, startNode, type TestNode, stopNode } from '../helpers/harness';
+import { ADMIN_KEY, createSite, postComment, signToken, startNode, stopNode, type TestNode } from '../helpers/harness';
 
 const DOC_ID = 'https://parley.test/openapi.json';
 

@@ -6,16 +6,16 @@ import type { PowChallengeResponse } from '@parley/protocol';
 import {
   createSite,
   emitAck,
+  moderatorSocket,
   modToken,
   postComment,
   readerSocket,
   signToken,
   startNode,
+  stopNode,
   uniqueId,
   type TestNode,
   type TestSite,
-  stopNode,
-  moderatorSocket,
 } from '../helpers/harness';
 
 async function guest(node: TestNode, site: TestSite, name = 'Gus'): Promise<string> {

@@ -5,15 +5,15 @@ import {
   createSite,
   emitAck,
   listComments,
+  moderatorSocket,
   modToken,
   postComment,
   signToken,
   startNode,
+  stopNode,
   uniqueId,
   type TestNode,
   type TestSite,
-  stopNode,
-  moderatorSocket,
 } from '../helpers/harness';
 
 const LIMITS = { postsPerMinutePerUser: 1000, postsPerMinutePerIp: 1000, flagsPerHourPerUser: 1000 };

@@ -2,11 +2,10 @@ import { Types } from 'mongoose';
 import { CommentsRepository } from '../../server/src/modules/comments/comments.repository';
 import { dayOf, queueDayModel, queueMonthModel } from '../../server/src/modules/comments/queue-days';
 import {
-  adminSocket,
   closeSockets,
   createSite,
   emitAck,
-  modToken,
+  moderatorSocket,
   startNode,
   uniqueId,
   type AdminClient,
@@ -48,7 +47,7 @@ describe('moderation queues read month by month, then day by day', () => {
   beforeAll(async () => {
     node = await startNode({ dbName: uniqueId('queue_days').replace(/-/g, '_') });
     site = await createSite(node);
-    mod = await adminSocket(node, { siteId: site.siteId, token: modToken(site) });
+    mod = await moderatorSocket(node, site);
   });
   afterAll(async () => {
     closeSockets();

@@ -4,10 +4,10 @@ import { CommentsRepository } from '../../server/src/modules/comments/comments.r
 import { dayOf } from '../../server/src/modules/comments/queue-days';
 import { closeClients, sdkAdmin } from './sdk-helpers';
 import {
-  adminSocket,
   closeSockets,
   createSite,
   emitAck,
+  moderatorSocket,
   modToken,
   postComment,
   signToken,
@@ -31,7 +31,7 @@ describe('moderation: recent comments and search', () => {
   });
 
   async function moderator(site: TestSite) {
-    return adminSocket(node, { siteId: site.siteId, token: modToken(site) });
+    return moderatorSocket(node, site);
   }
 
   test('when a moderator opens Recent, then the site’s comments of every status arrive newest first, paged by cursor', async () => {

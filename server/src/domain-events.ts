@@ -1,26 +1,21 @@
 import { EventEmitter } from 'node:events';
-import type { CommentRecord } from './modules/comments/comments.repository';
+import type { Comment } from './modules/comments/comment';
 import type { FlagPayload } from '@parley/protocol';
 import type { Logger } from './logger';
 
 /** Everything services announce after a write has been persisted. */
 export interface DomainEventMap {
-  'comment.created': { comment: CommentRecord };
+  'comment.created': { comment: Comment };
   /**
    * A retried post found its comment already stored (the first attempt may have died before
    * announcing it): subscribers announce it again unless it demonstrably went out.
    */
-  'comment.retried': { comment: CommentRecord };
+  'comment.retried': { comment: Comment };
   /** `shadowBefore`: the comment was under a shadow ban before this change (an approval lifts it). */
   /** `reaction`: only a reaction count moved (live pages show it; webhooks do not announce it). */
-  'comment.updated': {
-    comment: CommentRecord;
-    previousStatus: CommentRecord['status'];
-    shadowBefore?: boolean;
-    reaction?: boolean;
-  };
-  'comment.deleted': { comment: CommentRecord; previousStatus: CommentRecord['status'] };
-  'flag.created': { comment: CommentRecord; flag: FlagPayload };
+  'comment.updated': { comment: Comment; previousStatus: Comment['status']; shadowBefore?: boolean; reaction?: boolean };
+  'comment.deleted': { comment: Comment; previousStatus: Comment['status'] };
+  'flag.created': { comment: Comment; flag: FlagPayload };
   'page.locked': { siteId: string; pageId: string; locked: boolean };
   /** A moderator banned a user (after `moderation.changed`); `shadow` bans are kept quiet by every subscriber. */
   'user.banned': { siteId: string; userId: string; until: Date | null; reason: string | null; shadow: boolean };

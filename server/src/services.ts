@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
 import type { DomainEvents } from './domain-events';
@@ -5,8 +6,10 @@ import { ensureStoreIndexes } from './infra/store-indexes';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { AuthService } from './modules/auth/auth.service';
-import { CommentsRepository, type CommentRecord } from './modules/comments/comments.repository';
+import type { Comment } from './modules/comments/comment';
+import { CommentsRepository } from './modules/comments/comments.repository';
 import { CommentsService } from './modules/comments/comments.service';
+import { DuplicateGuard } from './modules/comments/duplicate-guard';
 import { ExportService } from './modules/imports/export.service';
 import { ImportService } from './modules/imports/import.service';
 import { ImportJobs } from './modules/imports/import-jobs';
@@ -43,6 +46,42 @@ export interface NotifyDeps {
   mailRetryBaseMs?: number;
 }
 
+/** What a caller of createApp may say about notifications (AppDeps.notify). */
+export interface NotifyOptions {
+  config?: NotifyConfig;
+  /** Refuse loopback, link-local and private webhook targets (main.ts: production without WEBHOOK_ALLOW_PRIVATE). */
+  blockPrivateTargets?: boolean;
+  /** First retry delay of a failed mail (default 30 s; tests shorten it). */
+  mailRetryBaseMs?: number;
+}
+
+/** The notification deps of a node: links in mails point at PUBLIC_URL, else at this node's own address once it listens. */
+export function notifyDeps(
+  opts: NotifyOptions | undefined,
+  publicUrl: string | null | undefined,
+  server: () => http.Server | undefined,
+): NotifyDeps {
+  const baseUrl = (): string => {
+    if (publicUrl) return publicUrl.replace(/\/$/, '');
+    const addr = server()?.address();
+    return addr && typeof addr === 'object' ? `http://127.0.0.1:${addr.port}` : 'http://localhost:3000';
+  };
+  return {
+    config: opts?.config ?? NOTIFY_OFF,
+    blockPrivateTargets: opts?.blockPrivateTargets ?? false,
+    baseUrl,
+    mailRetryBaseMs: opts?.mailRetryBaseMs,
+  };
+}
+
+/** Starts this node's queue workers and lets the queued gauges read the queues. */
+export function startQueues(services: Pick<Services, 'notifications' | 'webhooks'>, metrics: Metrics): void {
+  services.notifications.start();
+  services.webhooks.start();
+  metrics.queueSizes.mail = () => services.notifications.queued();
+  metrics.queueSizes.webhooks = () => services.webhooks.queued();
+}
+
 /** Notifications off: no SMTP, default windows (what a node gets when its deps say nothing). */
 export const NOTIFY_OFF: NotifyConfig = {
   smtpUrl: null,
@@ -65,7 +104,7 @@ export interface ServiceDeps {
   /** The PostgreSQL under the embedded store, when Parley runs on it: Parley adds the indexes FerretDB cannot make. */
   storePostgresUrl?: string | null;
   /** Test-only fault hooks (fault tests kill a node at a precise point). */
-  hooks?: { beforeAnnounce?: (comment: CommentRecord) => void };
+  hooks?: { beforeAnnounce?: (comment: Comment) => void };
   /** Reply emails, moderator alerts, webhooks. */
   notify: NotifyDeps;
 }
@@ -187,14 +226,14 @@ export async function buildServices(deps: ServiceDeps): Promise<Services> {
     pages,
     moderation: modRepo,
     sites,
-    auth,
     rateLimits,
+    duplicates: new DuplicateGuard({ redis: deps.redis, keyPrefix: deps.keyPrefix, onFallback: () => rateLimits.noteFallback() }),
     events,
     metrics,
     logger,
     beforeAnnounce: deps.hooks?.beforeAnnounce,
   });
-  const moderation = new ModerationService({ comments, commentsRepo, repo: modRepo, pages, events });
+  const moderation = new ModerationService({ comments, repo: modRepo, pages, events });
   const exporter = new ExportService(mongo);
   const feeds = new FeedsService({ comments: commentsRepo, pages: pagesRepo, sites });
   const privacy = new PrivacyService({
@@ -203,7 +242,6 @@ export async function buildServices(deps: ServiceDeps): Promise<Services> {
     commentsRepo,
     moderation: modRepo,
     sites,
-    auth,
     events,
     subscriptions,
     logger,

@@ -11,8 +11,8 @@ import { SitesRepository } from '../modules/sites/sites.repository';
 import { SitesService } from '../modules/sites/sites.service';
 import { createLogger } from '../logger';
 import { createMetrics } from '../metrics';
-import { AuthService } from '../modules/auth/auth.service';
 import { CommentsService } from '../modules/comments/comments.service';
+import { DuplicateGuard } from '../modules/comments/duplicate-guard';
 import { PagesService } from '../modules/pages/pages.service';
 import { RateLimitService } from '../modules/rate-limit/rate-limit.service';
 import { PrivacyRepository } from '../modules/trust/privacy.repository';
@@ -49,18 +49,16 @@ function cliPrivacy(d: {
   comments: CommentsRepository;
   moderation: ModerationRepository;
   events: DomainEvents;
-  secretsKey: string;
 }): PrivacyService {
   const logger = createLogger('silent');
   const rateLimits = new RateLimitService({ redis: null, keyPrefix: 'parley:', logger, metrics: createMetrics() });
-  const auth = new AuthService({ sites: d.sites, rateLimits, secretsKey: d.secretsKey });
   const service = new CommentsService({
     repo: d.comments,
     pages: new PagesService(d.pages),
     moderation: d.moderation,
     sites: d.sites,
-    auth,
     rateLimits,
+    duplicates: new DuplicateGuard({ redis: null, keyPrefix: 'parley:' }),
     events: d.events,
     metrics: createMetrics(),
   });
@@ -70,7 +68,6 @@ function cliPrivacy(d: {
     commentsRepo: d.comments,
     moderation: d.moderation,
     sites: d.sites,
-    auth,
     events: d.events,
     subscriptions: new SubscriptionsRepository(d.conn),
   });
@@ -92,16 +89,22 @@ export async function openCliContext(config: Config, notice: Notice): Promise<Cl
     const moderation = new ModerationRepository(conn);
     const secretsKey = resolveSecretsKey(config);
     const events = new DomainEvents();
+    const webhooksRepo = new WebhooksRepository(conn);
+    await webhooksRepo.init();
     const sites = new SitesService({
       repo,
       box: new SecretBox(secretsKey),
       events,
-      purgers: [(id) => pages.purgeSite(id), (id) => comments.purgeSite(id), (id) => moderation.purgeSite(id)],
+      purgers: [
+        (id) => pages.purgeSite(id),
+        (id) => comments.purgeSite(id),
+        (id) => moderation.purgeSite(id),
+        (id) => new SubscriptionsRepository(conn).purgeSite(id),
+        (id) => webhooksRepo.purgeSite(id),
+      ],
       cacheTtlMs: 0,
     });
-    const privacy = cliPrivacy({ conn, sites, pages, comments, moderation, events, secretsKey });
-    const webhooksRepo = new WebhooksRepository(conn);
-    await webhooksRepo.init();
+    const privacy = cliPrivacy({ conn, sites, pages, comments, moderation, events });
     const webhooks = new WebhooksService({
       repo: webhooksRepo,
       sites,

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { Redis } from 'ioredis';
 import type { Config } from '../config';
-import { parse } from '../http/validate';
+import { parse } from '../validate';
 import { REDIS_OPTIONS } from '../infra/redis';
 import { createLogger } from '../logger';
 import { DurableQueue, QUEUE_NAMES } from '../modules/notifications/queues';

@@ -2,7 +2,7 @@ import { emailSchema } from '../sites/sites.schemas';
 import { Router } from 'express';
 import { z } from 'zod';
 import { clientIp } from '../../http/request';
-import { parse } from '../../http/validate';
+import { parse } from '../../validate';
 import { siteIdSchema } from '../sites/sites.schemas';
 import type { AuthService } from './auth.service';
 

@@ -12,6 +12,24 @@ export interface OutgoingMail {
   messageId: string;
 }
 
+/** The relay's address and credentials from an smtp:// or smtps:// URL (smtps: TLS from the start, else STARTTLS when offered). */
+export function smtpOptions(smtpUrl: string): {
+  host: string;
+  port: number;
+  secure: boolean;
+  auth?: { user: string; pass: string };
+} {
+  const u = new URL(smtpUrl);
+  const secure = u.protocol === 'smtps:';
+  const user = decodeURIComponent(u.username);
+  return {
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port: u.port ? Number(u.port) : secure ? 465 : 587,
+    secure,
+    ...(user ? { auth: { user, pass: decodeURIComponent(u.password) } } : {}),
+  };
+}
+
 /** Sends mail over SMTP (nodemailer), or writes it to the log with `SMTP_URL=log:` (development). */
 export class Mailer {
   private readonly transport: Transporter;
@@ -26,11 +44,11 @@ export class Mailer {
       ? nodemailer.createTransport({ jsonTransport: true })
       : // Short timeouts: a relay that hangs fails the attempt, and the queue retries it later.
         nodemailer.createTransport({
-          url: smtpUrl,
+          ...smtpOptions(smtpUrl),
           connectionTimeout: 10_000,
           greetingTimeout: 10_000,
           socketTimeout: 30_000,
-        } as never);
+        });
   }
 
   /** Sends one mail; throws when the relay refuses or cannot be reached (the job is retried). */

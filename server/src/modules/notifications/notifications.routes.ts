@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { requireAdminKey } from '../../http/admin-auth';
-import { parseQuery } from '../../http/validate';
+import { parseQuery } from '../../validate';
 import type { SitesService } from '../sites/sites.service';
 import type { WebhooksService } from '../webhooks/webhooks.service';
 import { esc } from './mail-templates';

@@ -34,7 +34,8 @@ export interface DurableQueueDeps {
 
 /** A queue and (optionally) its worker on this node, on their own connections. */
 export class DurableQueue<T extends object> {
-  readonly queue: Queue<T>;
+  /** Untyped inside: BullMQ's name and data types do not resolve over a generic `T`; {@link add} and {@link failed} type them. */
+  readonly queue: Queue<object, unknown, string>;
   private worker: Worker<T> | null = null;
   private readonly conns: Redis[] = [];
   constructor(
@@ -43,7 +44,7 @@ export class DurableQueue<T extends object> {
     private readonly defaults: JobsOptions,
   ) {
     const conn = this.connection();
-    this.queue = new Queue<T>(name, { connection: conn as ConnectionOptions, prefix: this.prefix() }) as Queue<T>;
+    this.queue = new Queue<object, unknown, string>(name, { connection: conn as ConnectionOptions, prefix: this.prefix() });
     this.queue.on('error', (err) => deps.logger.warn({ err, queue: name }, 'queue connection error'));
   }
 
@@ -59,7 +60,7 @@ export class DurableQueue<T extends object> {
 
   /** Adds a job; an existing job with the same id is left as it is (BullMQ's idempotent add). */
   async add(name: string, data: T, opts: JobsOptions = {}): Promise<void> {
-    await this.queue.add(name as never, data as never, { ...this.defaults, ...opts });
+    await this.queue.add(name, data, { ...this.defaults, ...opts });
   }
 
   /** Starts this node's worker; `backoff` computes the delay before retry `attemptsMade` (1-based). */
@@ -81,8 +82,8 @@ export class DurableQueue<T extends object> {
   }
 
   /** The dead letters: jobs that used up their attempts, newest first. */
-  failed(limit: number): Promise<Job<T>[]> {
-    return this.queue.getFailed(0, Math.max(0, limit - 1));
+  async failed(limit: number): Promise<Job<T>[]> {
+    return (await this.queue.getFailed(0, Math.max(0, limit - 1))) as Job<T>[];
   }
 
   /** Stops the worker (waiting for the jobs it runs) and closes every connection. */

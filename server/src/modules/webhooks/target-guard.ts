@@ -70,7 +70,7 @@ export function guardedLookup(blockPrivate: boolean): net.LookupFunction {
           '',
           4,
         );
-      if ((options as dns.LookupOptions).all) return callback(null, list as never, 4);
+      if ((options as dns.LookupOptions).all) return callback(null, list, 4);
       const first = list[0];
       if (!first) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 4);
       callback(null, first.address, first.family);

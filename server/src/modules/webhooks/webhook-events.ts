@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { WebhookEvent, WebhookEventType } from '@parley/protocol';
 import type { DomainEvents } from '../../domain-events';
 import { toPublicComment } from '../comments/comments.mapper';
-import type { CommentRecord } from '../comments/comments.repository';
+import type { Comment as CommentRecord } from '../comments/comment';
 
 /** Every event a webhook may subscribe to. */
 export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = [

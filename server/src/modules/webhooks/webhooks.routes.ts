@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { requireAdminKey } from '../../http/admin-auth';
-import { parse, parseQuery } from '../../http/validate';
+import { parse, parseQuery } from '../../validate';
 import type { WebhooksService } from './webhooks.service';
 import { createWebhookSchema, deliveriesQuery, updateWebhookSchema, webhookParams, webhookSiteParams } from './webhooks.schemas';
 

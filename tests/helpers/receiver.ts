@@ -18,7 +18,11 @@ export interface Receiver {
 }
 
 /** Starts a receiver on a free port of 127.0.0.1. */
-export async function startReceiver(answer: (n: number, req: Received) => number = () => 200): Promise<Receiver> {
+export async function startReceiver(
+  answer: (n: number, req: Received) => number = () => 200,
+  /** How long to hold request `n` before answering (a slow receiver). */
+  holdMs: (n: number) => number = () => 0,
+): Promise<Receiver> {
   const requests: Received[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -26,9 +30,14 @@ export async function startReceiver(answer: (n: number, req: Received) => number
     req.on('end', () => {
       const got: Received = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
       requests.push(got);
-      const status = answer(requests.length, got);
+      const n = requests.length;
+      const status = answer(n, got);
       got.status = status;
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'thanks' : `nope ${'x'.repeat(2000)}`);
+      const reply = () =>
+        res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'thanks' : `nope ${'x'.repeat(2000)}`);
+      const hold = holdMs(n);
+      if (hold > 0) setTimeout(reply, hold).unref();
+      else reply();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -16,7 +16,15 @@ describe('durable queue: a node killed with jobs queued', () => {
   let healthy = false;
   const nodes: NodeProcess[] = [];
   beforeAll(async () => {
-    [redis, smtp, receiver] = await Promise.all([startPrivateRedis(), startSmtp(), startReceiver(() => (healthy ? 200 : 503))]);
+    [redis, smtp, receiver] = await Promise.all([
+      startPrivateRedis(),
+      startSmtp(),
+      startReceiver(
+        () => (healthy ? 200 : 503),
+        // The second delivery hangs: the node dies with it in hand (an active, locked job).
+        (n) => (n === 2 ? 8000 : 0),
+      ),
+    ]);
   });
   afterAll(async () => {
     await Promise.all(nodes.map((n) => n.stop()));
@@ -37,7 +45,7 @@ describe('durable queue: a node killed with jobs queued', () => {
     });
   }
 
-  it('when the node dies before its mail and webhook jobs ran, then another node delivers all of them, the mail once', async () => {
+  it('when the node dies with a mail waiting, a delivery retrying and one in hand, then another node delivers all of them, the mail once', async () => {
     const first = await spawn();
     nodes.push(first);
     const admin = (path: string, body: object) =>
@@ -60,7 +68,8 @@ describe('durable queue: a node killed with jobs queued', () => {
       parentId: parent.body.comment.id,
     });
     expect(reply.status).toBe(201);
-    // The webhook receiver refuses, so both deliveries are queued for retry; the mail waits for its window.
+    // The receiver refused the first delivery (queued for retry) and holds the second (in the node's hands);
+    // the mail waits for its gather window. Then the node dies.
     await until(() => receiver.requests.length >= 2, 10_000, 'first webhook attempts');
     first.kill('SIGKILL');
     await first.exited;
@@ -75,7 +84,8 @@ describe('durable queue: a node killed with jobs queued', () => {
       new Set(receiver.requests.filter((r) => r.status === 200).map((r) => JSON.parse(r.body).data.comment.id));
     await until(
       () => [parent.body.comment.id, reply.body.comment.id].every((id) => delivered().has(id)),
-      30_000,
+      // A delivery the dead node had in hand waits for its lock to lapse (10 s) and the stalled check (5 s).
+      45_000,
       'both events delivered',
     );
     await new Promise((r) => setTimeout(r, GATHER_MS + 1000));

@@ -69,6 +69,12 @@ export class DurableQueue<T extends object> {
       connection: this.connection() as ConnectionOptions,
       prefix: this.prefix(),
       concurrency: opts.concurrency,
+      // A node that dies mid-job leaves it locked: another node takes it over once the lock lapses (10 s; a live
+      // worker renews it every 5 s) and the stalled-job check (every 5 s) sees it. A job found stalled a fourth
+      // time becomes a dead letter rather than looping.
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
+      maxStalledCount: 3,
       settings: { backoffStrategy: (attemptsMade: number) => opts.backoff(attemptsMade) },
     });
     this.worker.on('error', (err) => this.deps.logger.warn({ err, queue: this.name }, 'queue worker error'));

@@ -84,6 +84,8 @@ export interface PostInput {
   proofOfWork?: string;
   /** The widget's honeypot field: leave it out. */
   honeypot?: string;
+  /** Email the author about replies (needs an `email` in the token and reply emails on the server: `settings().notifications.replies`). */
+  notifyReplies?: boolean;
 }
 
 /** Result of `ParleyClient.post`: the stored comment and whether it is visible or held for moderation. */

@@ -60,7 +60,7 @@ export interface ParleyClient {
   /** Visible-comment counts of many pages (REST, batched by 100). */
   counts(pageIds: string[]): Promise<Record<string, number>>;
   /** Asks for a guest token (REST); does not set it — call `setToken` with it. */
-  guestToken(name: string): Promise<GuestTokenResponse>;
+  guestToken(name: string, email?: string): Promise<GuestTokenResponse>;
   /** The site's public settings: whether guests may post, the edit window, the depth cap (REST). */
   settings(): Promise<SiteSettings>;
   /** Fetches a proof-of-work challenge and solves it; resolves with the `proofOfWork` to post (null if stopped). */
@@ -168,6 +168,7 @@ export function createClient(options: ClientOptions): ParleyClient {
         clientNonce: input.clientNonce ?? newNonce(),
         ...(input.proofOfWork ? { proofOfWork: input.proofOfWork } : {}),
         ...(input.honeypot ? { honeypot: input.honeypot } : {}),
+        ...(input.notifyReplies ? { notifyReplies: true } : {}),
       };
       let solved = false;
       for (let attempt = 1; ; attempt++) {
@@ -209,7 +210,8 @@ export function createClient(options: ClientOptions): ParleyClient {
       );
       return Object.assign({}, ...results.map((r) => r.counts)) as Record<string, number>;
     },
-    guestToken: (name) => rest<GuestTokenResponse>('POST', `/sites/${seg(siteId)}/guest-token`, { body: { name } }),
+    guestToken: (name, email) =>
+      rest<GuestTokenResponse>('POST', `/sites/${seg(siteId)}/guest-token`, { body: email ? { name, email } : { name } }),
     settings: async () => (await rest<{ settings: SiteSettings }>('GET', `/sites/${seg(siteId)}/settings`)).settings,
     solveChallenge,
     exportMyData: () => rest<DataExport>('GET', `/sites/${seg(siteId)}/me/export`),

@@ -135,6 +135,8 @@ export interface PostCommentInput {
   proofOfWork?: string;
   /** The widget's hidden honeypot field: people leave it empty. */
   honeypot?: string;
+  /** Email the author when someone replies (needs an address in the token and notifications on the server). */
+  notifyReplies?: boolean;
 }
 
 /** Reader namespace `/`: client → server. */
@@ -256,6 +258,12 @@ export interface Site {
   linkHold: number | null;
   /** Days after which bodies of rejected and deleted comments are purged (null: kept). */
   retentionDays: number | null;
+  /** Language of the site's emails (default `en`). */
+  language: SiteLanguage;
+  /** Addresses that get moderator alerts (new pending and flagged comments, gathered); empty: none. */
+  moderatorEmails: string[];
+  /** Whether guests may give an email address for reply notifications (default false). */
+  guestEmails: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -271,6 +279,64 @@ export interface SiteSettings {
   maxBodyChars: number;
   /** Who must solve a proof-of-work challenge before posting. */
   proofOfWork: ProofOfWorkMode;
+  /** Reply emails: whether the server can send them, and whether guests may give an address. */
+  notifications: { replies: boolean; guestEmails: boolean };
+  /** The site's language (emails; a widget may follow it). */
+  language: SiteLanguage;
+}
+
+/** Languages Parley's emails and widget speak. */
+export type SiteLanguage = 'en' | 'es' | 'de' | 'fr' | 'it' | 'pt';
+
+/** Events a webhook can subscribe to. */
+export type WebhookEventType =
+  | 'comment.created'
+  | 'comment.updated'
+  | 'comment.deleted'
+  | 'comment.approved'
+  | 'comment.rejected'
+  | 'comment.flagged'
+  | 'user.banned'
+  | 'page.locked';
+
+/** A registered webhook as the admin API shows it (never its secret). */
+export interface Webhook {
+  id: string;
+  siteId: string;
+  url: string;
+  events: WebhookEventType[];
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One delivery attempt of a webhook event. */
+export interface WebhookDelivery {
+  deliveryId: string;
+  eventId: string;
+  type: WebhookEventType;
+  attempt: number;
+  at: string;
+  /** HTTP status of the answer; null when no answer came (refused, timed out, unreachable). */
+  status: number | null;
+  ok: boolean;
+  durationMs: number;
+  /** At most 256 bytes of the answer or of the error. */
+  excerpt: string;
+}
+
+/** The body Parley POSTs to a webhook. */
+export interface WebhookEvent {
+  id: string;
+  type: WebhookEventType;
+  createdAt: string;
+  siteId: string;
+  data: {
+    comment?: Comment;
+    flag?: { reason: string; flagCount: number; createdAt: string };
+    user?: { id: string; until: string | null; reason: string | null };
+    page?: { pageId: string; locked: boolean };
+  };
 }
 
 /** Who must prove work before posting: nobody, guests, untrusted readers (guests and readers without an approved comment), or everyone but moderators. */
@@ -316,7 +382,8 @@ export interface DataExport {
   }[];
   reactions: { commentId: string; type: string; createdAt: string }[];
   flags: { commentId: string; pageId: string; reason: string; createdAt: string }[];
-  subscriptions: { commentId: string; pageId: string }[];
+  /** Reply-email subscriptions, with the address they mail. */
+  subscriptions: { commentId: string; pageId: string; email: string }[];
   moderation: { banned: boolean; banUntil: string | null; trusted: boolean };
 }
 
@@ -325,4 +392,6 @@ export interface DataErasure {
   comments: { tombstoned: number; removed: number };
   reactions: number;
   flags: number;
+  /** Reply-email subscriptions removed. */
+  subscriptions: number;
 }

@@ -11,7 +11,7 @@ import type { ParleyServer } from './realtime/io';
 import { attachRealtime } from './realtime/realtime';
 import type { BacklogLimits } from './realtime/slow-readers';
 import type { Comment } from './modules/comments/comment';
-import { buildServices, type Services } from './services';
+import { buildServices, notifyDeps, startQueues, type NotifyOptions, type Services } from './services';
 import { scheduleRetention } from './modules/trust/privacy.service';
 
 /** Everything the app needs from outside; `main.ts` builds it from config, tests build their own. */
@@ -32,13 +32,15 @@ export interface AppDeps {
   readerBacklog?: BacklogLimits;
   /** Test-only fault hooks (fault tests kill a node at a precise point). */
   hooks?: { beforeAnnounce?: (comment: Comment) => void };
+  /** Reply emails, moderator alerts and webhooks; absent: no email, webhooks with the defaults. */
+  notify?: NotifyOptions;
 }
 
 /** A built, not yet listening, Parley node. */
 export interface App {
   httpServer: http.Server;
   io: ParleyServer;
-  services: Pick<Services, 'sites' | 'auth' | 'comments' | 'moderation' | 'privacy'>;
+  services: Pick<Services, 'sites' | 'auth' | 'comments' | 'moderation' | 'privacy' | 'notifications' | 'webhooks'>;
   /** The node's domain event bus (tests subscribe to it). */
   events: DomainEvents;
   /** Stops accepting, tells sockets to reconnect elsewhere, finishes in-flight requests; does not close the stores. */
@@ -54,12 +56,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const state = { shuttingDown: false };
 
   // 1. Services over their repositories, and the hourly retention purge.
-  const services = await buildServices({ ...deps, keyPrefix, events, metrics });
+  const listening: { server?: http.Server } = {};
+  const notify = notifyDeps(deps.notify, deps.config.publicUrl, () => listening.server);
+  const services = await buildServices({ ...deps, keyPrefix, events, metrics, notify });
   const stopRetention = scheduleRetention(services.privacy, logger);
 
   // 2. The HTTP app and server.
   const app = buildHttpApp({ ...deps, metrics, services, state });
   const httpServer = createHttpServer(app);
+  listening.server = httpServer;
 
   // 3. Realtime: Socket.IO, presence, connections, and the broadcast of domain events.
   const trustProxy = app.get('trust proxy fn') as (a: string, i: number) => boolean;
@@ -76,14 +81,19 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // 4. Cross-node invalidation of this node's caches.
   attachInvalidation(realtime.io, services);
 
+  // 5. The durable queues' workers (mail, webhooks): every node works them, so a node that dies leaves its jobs to the others.
+  startQueues(services, metrics);
+
   async function close(): Promise<void> {
     state.shuttingDown = true;
     stopRetention();
     // Send every socket away first: clients reconnect to another node and recover there. Requests keep going.
     await drainConnections(httpServer, () => realtime.close());
     await services.importJobs.close();
+    await Promise.all([services.notifications.close(), services.webhooks.close()]);
   }
 
-  const { sites, auth, comments, moderation, privacy } = services;
-  return { httpServer, io: realtime.io, services: { sites, auth, comments, moderation, privacy }, events, close };
+  const { sites, auth, comments, moderation, privacy, notifications, webhooks } = services;
+  const exposed = { sites, auth, comments, moderation, privacy, notifications, webhooks };
+  return { httpServer, io: realtime.io, services: exposed, events, close };
 }

@@ -26,6 +26,24 @@ export interface Config {
   readerBacklog: { maxBytes: number; maxFrames: number };
   /** Test-only: a node SIGKILLs itself between storing and announcing a comment whose body contains this. */
   testCrashMarker: string | null;
+  /** Reply emails, moderator alerts and webhooks (see README "Notifications and webhooks"). */
+  notify: NotifyConfig;
+}
+
+/** What the notifications module is configured with. */
+export interface NotifyConfig {
+  /** `SMTP_URL`: smtp:// or smtps:// URL of the mail relay; `log:` writes mails to the log instead (development); null: no email at all. */
+  smtpUrl: string | null;
+  /** `MAIL_FROM`: the From header of every mail. */
+  mailFrom: string;
+  /** `NOTIFY_GATHER_MS`: at most one email per thread and reader (and per moderator) in this window (default 10 min). */
+  gatherMs: number;
+  /** `WEBHOOK_ALLOW_PRIVATE`: in production, webhook targets on loopback, link-local and private ranges are refused unless true. */
+  webhookAllowPrivate: boolean;
+  /** `WEBHOOK_TIMEOUT_MS`: how long one webhook request may take. */
+  webhookTimeoutMs: number;
+  /** `WEBHOOK_RETRY_BASE_MS`: first retry delay of a failed delivery; doubles per attempt, retried for 24 h. */
+  webhookRetryBaseMs: number;
 }
 
 const hostPort = z
@@ -96,6 +114,15 @@ const envSchema = z.object({
     .default(512 * 1024),
   READER_BACKLOG_MAX_FRAMES: z.coerce.number().int().min(10).max(1_000_000).default(1000),
   PARLEY_TEST_CRASH_AFTER_STORE: z.string().min(1).optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^(smtps?:\/\/.+|log:)$/, 'must be an smtp:// or smtps:// URL, or log: (mails go to the log)')
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(300).default('Parley <parley@localhost>'),
+  NOTIFY_GATHER_MS: z.coerce.number().int().min(100).max(86_400_000).default(600_000),
+  WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
 });
 
 /** A configuration problem, reported as one line before the process exits. */
@@ -149,5 +176,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisSentinelName: e.REDIS_SENTINEL_NAME,
     readerBacklog: { maxBytes: e.READER_BACKLOG_MAX_BYTES, maxFrames: e.READER_BACKLOG_MAX_FRAMES },
     testCrashMarker: e.PARLEY_TEST_CRASH_AFTER_STORE ?? null,
+    notify: {
+      smtpUrl: e.SMTP_URL ?? null,
+      mailFrom: e.MAIL_FROM,
+      gatherMs: e.NOTIFY_GATHER_MS,
+      webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE === 'true',
+      webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+    },
   };
 }

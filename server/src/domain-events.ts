@@ -12,10 +12,13 @@ export interface DomainEventMap {
    */
   'comment.retried': { comment: Comment };
   /** `shadowBefore`: the comment was under a shadow ban before this change (an approval lifts it). */
-  'comment.updated': { comment: Comment; previousStatus: Comment['status']; shadowBefore?: boolean };
+  /** `reaction`: only a reaction count moved (live pages show it; webhooks do not announce it). */
+  'comment.updated': { comment: Comment; previousStatus: Comment['status']; shadowBefore?: boolean; reaction?: boolean };
   'comment.deleted': { comment: Comment; previousStatus: Comment['status'] };
   'flag.created': { comment: Comment; flag: FlagPayload };
   'page.locked': { siteId: string; pageId: string; locked: boolean };
+  /** A moderator banned a user (after `moderation.changed`); `shadow` bans are kept quiet by every subscriber. */
+  'user.banned': { siteId: string; userId: string; until: Date | null; reason: string | null; shadow: boolean };
   /** A ban or unban: nodes drop what they cached of the site's moderation state. */
   'moderation.changed': { siteId: string };
   'site.changed': { siteId: string };

@@ -48,6 +48,20 @@ function testHooks(config: Config, logger: Logger): AppDeps['hooks'] {
   };
 }
 
+/** Says at start what reply emails and webhooks will do, loudly when they cannot work. */
+function announceNotifications(config: Config, durable: boolean, logger: Logger): void {
+  if (!durable) {
+    logger.warn(
+      'NO REDIS: there is no durable queue, so reply emails, moderator alerts and webhook deliveries are OFF (webhook registration answers 503). Set REDIS_URL to turn them on.',
+    );
+    return;
+  }
+  if (!config.notify.smtpUrl) logger.info('reply emails and moderator alerts are off (no SMTP_URL); webhooks are on');
+  else if (config.notify.smtpUrl === 'log:') logger.warn('SMTP_URL=log: mails are written to the log, not sent (development)');
+  else
+    logger.info({ from: config.notify.mailFrom, gatherMs: config.notify.gatherMs }, 'reply emails and moderator alerts are on');
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -85,7 +99,9 @@ async function main(): Promise<void> {
     storePostgresUrl,
     readerBacklog: config.readerBacklog,
     hooks: testHooks(config, logger),
+    notify: { config: config.notify, blockPrivateTargets: !config.dev && !config.notify.webhookAllowPrivate },
   });
+  announceNotifications(config, redis.client !== null, logger);
   if (config.dev) await ensureDemoSite(app.services.sites, logger);
 
   await new Promise<void>((resolve) => app.httpServer.listen(config.port, config.host, resolve));

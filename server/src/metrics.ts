@@ -6,6 +6,8 @@ export function createMetrics() {
   // Standard names without a prefix (process_cpu_seconds_total, nodejs_eventloop_lag_seconds, …):
   // the names the usual Node.js dashboards and alerts already read.
   collectDefaultMetrics({ register: registry });
+  // The queued gauges read the durable queues when scraped; the app plugs its queues in here.
+  const queueSizes = { mail: async (): Promise<number> => 0, webhooks: async (): Promise<number> => 0 };
   const registers = [registry];
   const counter = <L extends string = never>(name: string, help: string, labelNames: readonly L[] = []) =>
     new Counter<L>({ name, help, labelNames, registers });
@@ -55,6 +57,39 @@ export function createMetrics() {
       'Domain event subscribers that threw (the write that published the event still succeeded), by event',
       ['event'],
     ),
+    queueSizes,
+    notificationsSent: counter('parley_notifications_sent_total', 'Emails handed to the SMTP relay, by kind (reply, moderator)', [
+      'kind',
+    ]),
+    notificationsFailed: counter(
+      'parley_notifications_failed_total',
+      'Failed email attempts, by kind and outcome (retry: tried again later; dead: attempts used up, see the dead-letter list)',
+      ['kind', 'outcome'],
+    ),
+    notificationsQueued: new Gauge({
+      name: 'parley_notifications_queued',
+      help: 'Email jobs waiting, delayed (gathering) or being retried in the durable queue (the whole deployment)',
+      registers,
+      async collect() {
+        this.set(await queueSizes.mail().catch(() => 0));
+      },
+    }),
+    webhooksDelivered: counter('parley_webhooks_delivered_total', 'Webhook deliveries answered with a 2xx, by event type', [
+      'type',
+    ]),
+    webhooksFailed: counter(
+      'parley_webhooks_failed_total',
+      'Failed webhook attempts, by outcome (retry: tried again later; dead: attempts used up)',
+      ['outcome'],
+    ),
+    webhooksQueued: new Gauge({
+      name: 'parley_webhooks_queued',
+      help: 'Webhook deliveries waiting or being retried in the durable queue (the whole deployment)',
+      registers,
+      async collect() {
+        this.set(await queueSizes.webhooks().catch(() => 0));
+      },
+    }),
   };
 }
 

@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
 import type { DomainEvents } from './domain-events';
@@ -26,6 +27,70 @@ import { KeyHasher } from './modules/trust/key-hasher';
 import { ProofOfWork } from './modules/trust/pow.service';
 import { PrivacyRepository } from './modules/trust/privacy.repository';
 import { PrivacyService } from './modules/trust/privacy.service';
+import type { NotifyConfig } from './config';
+import { Mailer } from './modules/notifications/mailer';
+import { NotificationsService } from './modules/notifications/notifications.service';
+import { SubscriptionsRepository } from './modules/notifications/subscriptions.repository';
+import { UnsubscribeTokens } from './modules/notifications/unsubscribe-token';
+import { WebhooksRepository } from './modules/webhooks/webhooks.repository';
+import { WebhooksService } from './modules/webhooks/webhooks.service';
+
+/** Notification settings of a node (config.notify, plus what only the composition root knows). */
+export interface NotifyDeps {
+  config: NotifyConfig;
+  /** Refuse loopback, link-local and private webhook targets (production unless WEBHOOK_ALLOW_PRIVATE). */
+  blockPrivateTargets: boolean;
+  /** Base of links in mails: PUBLIC_URL, else this node's address. */
+  baseUrl: () => string;
+  /** Retry delay of a failed mail (tests shorten it). */
+  mailRetryBaseMs?: number;
+}
+
+/** What a caller of createApp may say about notifications (AppDeps.notify). */
+export interface NotifyOptions {
+  config?: NotifyConfig;
+  /** Refuse loopback, link-local and private webhook targets (main.ts: production without WEBHOOK_ALLOW_PRIVATE). */
+  blockPrivateTargets?: boolean;
+  /** First retry delay of a failed mail (default 30 s; tests shorten it). */
+  mailRetryBaseMs?: number;
+}
+
+/** The notification deps of a node: links in mails point at PUBLIC_URL, else at this node's own address once it listens. */
+export function notifyDeps(
+  opts: NotifyOptions | undefined,
+  publicUrl: string | null | undefined,
+  server: () => http.Server | undefined,
+): NotifyDeps {
+  const baseUrl = (): string => {
+    if (publicUrl) return publicUrl.replace(/\/$/, '');
+    const addr = server()?.address();
+    return addr && typeof addr === 'object' ? `http://127.0.0.1:${addr.port}` : 'http://localhost:3000';
+  };
+  return {
+    config: opts?.config ?? NOTIFY_OFF,
+    blockPrivateTargets: opts?.blockPrivateTargets ?? false,
+    baseUrl,
+    mailRetryBaseMs: opts?.mailRetryBaseMs,
+  };
+}
+
+/** Starts this node's queue workers and lets the queued gauges read the queues. */
+export function startQueues(services: Pick<Services, 'notifications' | 'webhooks'>, metrics: Metrics): void {
+  services.notifications.start();
+  services.webhooks.start();
+  metrics.queueSizes.mail = () => services.notifications.queued();
+  metrics.queueSizes.webhooks = () => services.webhooks.queued();
+}
+
+/** Notifications off: no SMTP, default windows (what a node gets when its deps say nothing). */
+export const NOTIFY_OFF: NotifyConfig = {
+  smtpUrl: null,
+  mailFrom: 'Parley <parley@localhost>',
+  gatherMs: 600_000,
+  webhookAllowPrivate: false,
+  webhookTimeoutMs: 10_000,
+  webhookRetryBaseMs: 10_000,
+};
 
 /** What the services are built from. */
 export interface ServiceDeps {
@@ -40,6 +105,8 @@ export interface ServiceDeps {
   storePostgresUrl?: string | null;
   /** Test-only fault hooks (fault tests kill a node at a precise point). */
   hooks?: { beforeAnnounce?: (comment: Comment) => void };
+  /** Reply emails, moderator alerts, webhooks. */
+  notify: NotifyDeps;
 }
 
 /** Every use case of a node, over its repositories. */
@@ -61,6 +128,14 @@ export interface Services {
   privacy: PrivacyService;
   /** Atom feeds of pages and sites. */
   feeds: FeedsService;
+  /** Reply emails and moderator alerts. */
+  notifications: NotificationsService;
+  /** Subscriptions and opt-outs (unsubscribe links). */
+  subscriptions: SubscriptionsRepository;
+  /** Signs and checks unsubscribe links. */
+  unsubscribeTokens: UnsubscribeTokens;
+  /** Site owners' webhooks. */
+  webhooks: WebhooksService;
 }
 
 /** Builds the repositories (creating their indexes) and the services over them. */
@@ -70,8 +145,17 @@ export async function buildServices(deps: ServiceDeps): Promise<Services> {
   const pagesRepo = new PagesRepository(mongo);
   const commentsRepo = new CommentsRepository(mongo);
   const modRepo = new ModerationRepository(mongo);
+  const subscriptions = new SubscriptionsRepository(mongo);
+  const webhooksRepo = new WebhooksRepository(mongo);
   const indexPolicy = deps.storePostgresUrl ? 'unique' : 'all';
-  await Promise.all([sitesRepo.init(), pagesRepo.init(indexPolicy), commentsRepo.init(indexPolicy), modRepo.init(indexPolicy)]);
+  await Promise.all([
+    sitesRepo.init(),
+    pagesRepo.init(indexPolicy),
+    commentsRepo.init(indexPolicy),
+    modRepo.init(indexPolicy),
+    subscriptions.init(indexPolicy),
+    webhooksRepo.init(indexPolicy),
+  ]);
   if (deps.storePostgresUrl) {
     const created = await ensureStoreIndexes(deps.storePostgresUrl, mongo.name);
     if (created.length) logger.info({ created }, 'embedded store: created its JSONB indexes');
@@ -98,11 +182,45 @@ export async function buildServices(deps: ServiceDeps): Promise<Services> {
       (id) => commentsRepo.purgeSite(id),
       (id) => modRepo.purgeSite(id),
       (id) => importJobs.purgeSite(id),
+      (id) => subscriptions.purgeSite(id),
+      (id) => webhooksRepo.purgeSite(id),
     ],
   });
   const auth = new AuthService({ sites, rateLimits, secretsKey: deps.secretsKey });
   const pages = new PagesService(pagesRepo);
+  const notifyConfig = deps.notify.config;
+  const unsubscribeTokens = new UnsubscribeTokens(deps.secretsKey);
+  const notifications = new NotificationsService({
+    config: notifyConfig,
+    redis: deps.redis,
+    keyPrefix: deps.keyPrefix,
+    mailer: notifyConfig.smtpUrl ? new Mailer(notifyConfig.smtpUrl, notifyConfig.mailFrom, logger) : null,
+    subscriptions,
+    comments: commentsRepo,
+    pages: pagesRepo,
+    sites,
+    tokens: unsubscribeTokens,
+    events,
+    metrics,
+    logger,
+    baseUrl: deps.notify.baseUrl,
+    retryBaseMs: deps.notify.mailRetryBaseMs,
+  });
+  const webhooks = new WebhooksService({
+    repo: webhooksRepo,
+    sites,
+    box: new SecretBox(deps.secretsKey),
+    events,
+    redis: deps.redis,
+    keyPrefix: deps.keyPrefix,
+    metrics,
+    logger,
+    blockPrivate: deps.notify.blockPrivateTargets,
+    timeoutMs: notifyConfig.webhookTimeoutMs,
+    retryBaseMs: notifyConfig.webhookRetryBaseMs,
+  });
   const comments = new CommentsService({
+    notifications,
     pow,
     repo: commentsRepo,
     pages,
@@ -125,6 +243,7 @@ export async function buildServices(deps: ServiceDeps): Promise<Services> {
     moderation: modRepo,
     sites,
     events,
+    subscriptions,
     logger,
   });
   return {
@@ -140,5 +259,9 @@ export async function buildServices(deps: ServiceDeps): Promise<Services> {
     pow,
     privacy,
     feeds,
+    notifications,
+    subscriptions,
+    unsubscribeTokens,
+    webhooks,
   };
 }

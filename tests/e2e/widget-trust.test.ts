@@ -33,6 +33,9 @@ beforeAll(async () => {
     proofOfWork: 'guests',
     linkHold: null,
     retentionDays: null,
+    language: 'en',
+    moderatorEmails: [],
+    guestEmails: false,
   });
   host = await startHostSite(node.url);
 });

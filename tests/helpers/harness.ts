@@ -15,7 +15,7 @@ import type {
   EventPayload,
   ServerToClientEvents,
 } from '@parley/protocol';
-import { createApp, type App } from '../../server/src/app';
+import { createApp, type App, type AppDeps } from '../../server/src/app';
 import { connectMongo } from '../../server/src/infra/mongo';
 import { REDIS_OPTIONS } from '../../server/src/infra/redis';
 import { createLogger } from '../../server/src/logger';
@@ -56,6 +56,8 @@ export interface NodeOptions {
   dev?: boolean;
   adminApiKey?: string | null;
   trustProxy?: boolean | number | string;
+  /** Reply emails, moderator alerts and webhooks (SMTP URL, gather window, retry delays, SSRF guard). */
+  notify?: AppDeps['notify'];
 }
 
 /** Starts a real app node against the test store and Redis; `close()` releases everything it opened. */
@@ -82,6 +84,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<TestNode> {
     redisPrefix,
     // The store users get: with the JSONB indexes Parley adds to the embedded store (unset on real MongoDB).
     storePostgresUrl: opts.mongoUri ? null : (process.env.TEST_STORE_POSTGRES_URL ?? null),
+    notify: opts.notify,
   });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;

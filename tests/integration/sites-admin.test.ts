@@ -103,6 +103,9 @@ describe('admin REST for sites', () => {
       proofOfWork: 'off',
       linkHold: null,
       retentionDays: null,
+      language: 'en',
+      moderatorEmails: [],
+      guestEmails: false,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

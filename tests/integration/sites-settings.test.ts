@@ -22,6 +22,9 @@ describe('public site settings', () => {
         maxDepth: 2,
         maxBodyChars: 5000,
         proofOfWork: 'off',
+        // The test node has no SMTP server: no reply emails to offer.
+        notifications: { replies: false, guestEmails: false },
+        language: 'en',
       },
     });
     expect(JSON.stringify(res.body)).not.toContain(site.secret);

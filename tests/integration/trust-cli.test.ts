@@ -40,7 +40,9 @@ describe('the parley CLI for readers’ data', () => {
 
     const erased = await parley(['user', 'erase', site.siteId, userId, '--json'], env);
     expect(erased.code).toBe(0);
-    expect(JSON.parse(erased.stdout)).toEqual({ erased: { comments: { tombstoned: 0, removed: 1 }, reactions: 0, flags: 0 } });
+    expect(JSON.parse(erased.stdout)).toEqual({
+      erased: { comments: { tombstoned: 0, removed: 1 }, reactions: 0, flags: 0, subscriptions: 0 },
+    });
     const listed = await listComments(node, site, '/cli');
     expect(JSON.stringify(listed.body)).not.toMatch(/Carla|carla/);
 

@@ -83,7 +83,7 @@ describe("readers' data rights", () => {
     const s = await scene();
     const res = await as(s.ursula).erase();
     expect(res.status).toBe(200);
-    expect(res.body.erased).toEqual({ comments: { tombstoned: 1, removed: 1 }, reactions: 1, flags: 1 });
+    expect(res.body.erased).toEqual({ comments: { tombstoned: 1, removed: 1 }, reactions: 1, flags: 1, subscriptions: 0 });
 
     const everything = [
       await listComments(node, site, s.pageId),

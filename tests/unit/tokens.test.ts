@@ -94,7 +94,28 @@ describe('verifyReaderToken', () => {
       hs(claims({ roles: ['moderator', 'superuser'], avatar: 'https://cdn.example.com/a.png' })),
       guestKey,
     );
-    expect(p).toEqual({ userId: 'u1', name: 'Ana', avatar: 'https://cdn.example.com/a.png', guest: false, roles: ['moderator'] });
+    expect(p).toEqual({
+      userId: 'u1',
+      name: 'Ana',
+      avatar: 'https://cdn.example.com/a.png',
+      guest: false,
+      roles: ['moderator'],
+      email: null,
+    });
+  });
+
+  test.each([
+    ['Ana@Mail.Example', 'ana@mail.example'],
+    ['not an address', null],
+    ['a@b', null],
+    [42, null],
+  ])('when the token carries email %p, then the principal address is %p', (email, expected) => {
+    expect(verifyReaderToken(hsSite, hs(claims({ email })), guestKey).email).toBe(expected);
+  });
+
+  test('when a guest token is signed with an address, then the guest principal carries it', () => {
+    const { token } = signGuestToken('news', 'Visitor', guestKey, 'visitor@mail.example');
+    expect(verifyReaderToken(hsSite, token, guestKey)).toMatchObject({ guest: true, email: 'visitor@mail.example' });
   });
 
   test('when a valid RS256 token is checked against the RSA key, then it is accepted', () => {

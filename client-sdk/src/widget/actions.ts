@@ -43,6 +43,8 @@ export class Actions {
 
   /** What a post's hidden honeypot field held (people leave it empty). */
   private readonly honeypots = new WeakMap<Item, string>();
+  /** Posts whose author ticked "Email me when someone replies". */
+  private readonly notifyOn = new WeakSet<Item>();
 
   constructor(
     private readonly w: WidgetPort,
@@ -149,6 +151,7 @@ export class Actions {
       askName: kind === 'reply' && !w.viewer,
       viewerName: null,
       initial: kind === 'edit' ? item.c.body : '',
+      ...(kind === 'reply' ? w.notifyOptions() : {}),
     });
     item.slot.replaceChildren(composer.form);
     (composer.name ?? composer.textarea).focus();
@@ -172,6 +175,7 @@ export class Actions {
     setFormError(form, '');
     if (kind === 'edit' && item) return this.edit(item, form, body);
     const honeypot = form.querySelector<HTMLInputElement>('input[name="website"]')?.value ?? '';
+    const notify = form.querySelector<HTMLInputElement>('input[name="notify"]')?.checked === true;
     if (!(await this.ensureIdentity(form))) return;
     const parent = kind === 'reply' ? item : null;
     // Signing a guest in re-renders the post form (the draft moves along): clear the live one.
@@ -179,7 +183,8 @@ export class Actions {
     current.querySelector('textarea')!.value = '';
     updateCounter(current, this.w.texts);
     if (parent) form.remove();
-    await this.post(body, parent, honeypot);
+    // Only when an address is known: a guest who ticked the box but gave none gets no subscription.
+    await this.post(body, parent, honeypot, notify && Boolean(this.w.viewer?.email));
   }
 
   /** Signs a guest in on their first post: a guest token via the SDK, remembered per site. */
@@ -194,7 +199,10 @@ export class Actions {
     }
     setFormDisabled(form, true);
     try {
-      const issued = await w.client.guestToken(name.value.trim());
+      const email = (
+        form.querySelector<HTMLInputElement>('input[name="email"]') ?? w.composer?.form.querySelector('input[name="email"]')
+      )?.value.trim();
+      const issued = await w.client.guestToken(name.value.trim(), email || undefined);
       saveGuestToken(w.site, issued);
       w.signInGuest(issued.token);
       return true;
@@ -208,7 +216,7 @@ export class Actions {
     }
   }
 
-  private async post(body: string, parent: Item | null, honeypot: string): Promise<void> {
+  private async post(body: string, parent: Item | null, honeypot: string, notify: boolean): Promise<void> {
     const w = this.w;
     const v = w.viewer!;
     const nonce = randomId('n');
@@ -230,6 +238,7 @@ export class Actions {
     const item = parent ? this.thread.addReply(parent, temp) : this.thread.addTop(temp, w.sort === 'newest' ? 'start' : 'end');
     item.nonce = nonce;
     if (honeypot) this.honeypots.set(item, honeypot);
+    if (notify) this.notifyOn.add(item);
     w.showStatus(null);
     await this.send(item);
   }
@@ -249,6 +258,7 @@ export class Actions {
         clientNonce: item.nonce,
         ...(proofOfWork ? { proofOfWork } : {}),
         ...(honeypot ? { honeypot } : {}),
+        ...(this.notifyOn.has(item) ? { notifyReplies: true } : {}),
       });
       if (w.dead) return;
       this.incoming.acknowledged(comment.id);

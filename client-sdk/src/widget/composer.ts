@@ -26,6 +26,10 @@ export interface ComposerOptions {
   /** Shown as "Commenting as …" when signed in. */
   viewerName: string | null;
   initial?: string;
+  /** Offer "Email me when someone replies" (the server sends reply emails and an address is known). */
+  offerNotify?: boolean;
+  /** Ask a guest for an optional address for reply emails (the site allows it). */
+  askEmail?: boolean;
 }
 
 /** Characters as the server counts them (code points), so the counter and the limit agree. */
@@ -55,13 +59,27 @@ export function createComposer(o: ComposerOptions): Composer {
     text: o.kind === 'edit' ? t.save : o.kind === 'reply' ? t.reply : t.post,
   });
   const error = h('span', { class: 'error', role: 'alert', hidden: true });
+  const email = o.askEmail
+    ? h('input', { type: 'email', id: `${id}-e`, name: 'email', maxlength: 254, autocomplete: 'email' })
+    : null;
+  const notify =
+    o.offerNotify || email
+      ? h(
+          'div',
+          { class: 'field check' },
+          h('input', { type: 'checkbox', id: `${id}-m`, name: 'notify' }),
+          h('label', { for: `${id}-m`, text: t.notifyReplies }),
+        )
+      : null;
   const label = o.kind === 'post' ? t.label : o.kind === 'reply' ? `${t.reply}: ${t.label.toLowerCase()}` : t.edit;
   const form = h(
     'form',
     { 'data-form': o.kind, novalidate: true },
     name ? h('div', { class: 'field' }, h('label', { for: name.id, text: t.nameLabel }), name) : null,
+    email ? h('div', { class: 'field' }, h('label', { for: email.id, text: t.emailLabel }), email) : null,
     h('div', { class: 'field' }, h('label', { for: textarea.id, text: label }), textarea),
     h('div', { class: 'meta' }, h('span', { class: 'hints', id: `${id}-h`, text: t.hints }), counter),
+    notify,
     error,
     // Honeypot: hidden from people (and assistive technology), filled by form-stuffing bots.
     o.kind === 'edit'

@@ -10,6 +10,8 @@ export interface Viewer {
   name: string;
   guest: boolean;
   moderator: boolean;
+  /** The token's `email` claim: where reply emails would go (null: none, so no checkbox). */
+  email: string | null;
 }
 
 /** Decodes a JWT's payload into a viewer, or null when there is no usable token. */
@@ -23,7 +25,7 @@ export function viewerOf(token: string | null | undefined): Viewer | null {
         (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
       ).join(''),
     );
-    const p = JSON.parse(json) as { sub?: unknown; name?: unknown; roles?: unknown; exp?: unknown };
+    const p = JSON.parse(json) as { sub?: unknown; name?: unknown; roles?: unknown; exp?: unknown; email?: unknown };
     if (typeof p.sub !== 'string') return null;
     if (typeof p.exp === 'number' && p.exp * 1000 < Date.now()) return null;
     const roles = Array.isArray(p.roles) ? p.roles : [];
@@ -32,6 +34,7 @@ export function viewerOf(token: string | null | undefined): Viewer | null {
       name: typeof p.name === 'string' ? p.name : '',
       guest: p.sub.startsWith('guest:'),
       moderator: roles.includes('moderator') || roles.includes('admin'),
+      email: typeof p.email === 'string' && p.email.includes('@') ? p.email : null,
     };
   } catch {
     return null;

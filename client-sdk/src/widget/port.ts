@@ -50,4 +50,6 @@ export interface WidgetPort {
   showStatus(message: string | null): void;
   /** Says something to screen readers. */
   announce(message: string): void;
+  /** Whether forms offer the reply-email checkbox (an address is known) or a guest address field. */
+  notifyOptions(): { offerNotify: boolean; askEmail: boolean };
 }

@@ -40,6 +40,7 @@ button:disabled{cursor:not-allowed;opacity:.6}
 form{display:block;margin:0 0 1.25em}
 .field{display:block;margin-bottom:.6em}
 .field label,.lbl{display:block;font-weight:600;font-size:.9em;margin-bottom:.3em}
+.field.check{display:flex;gap:.4em;align-items:center}.field.check label{display:inline;font-weight:400;margin:0}
 textarea,input[type=text]{display:block;width:100%;background:var(--_bg);border:1px solid var(--_line);border-radius:8px;padding:.6em .75em}
 textarea{min-height:6em;resize:vertical}
 textarea:focus,input[type=text]:focus{border-color:var(--_accent)}

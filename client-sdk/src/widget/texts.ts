@@ -67,6 +67,9 @@ export interface WidgetTexts {
   eraseConfirm: string;
   erased: string;
   honeypotLabel: string;
+  /** The post form's reply-email checkbox, and a guest's optional address field. */
+  notifyReplies: string;
+  emailLabel: string;
   reconnecting: string;
   justNow: string;
   tooLong: string;

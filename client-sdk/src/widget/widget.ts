@@ -68,6 +68,8 @@ export class Widget implements WidgetPort {
   sort: SortOrder;
   locked = false;
   guestsOff = false;
+  /** Reply emails as the site's settings tell (off until they are read). */
+  notify = { replies: false, guestEmails: false };
   editWindowSec: number;
   total = 0;
   dead = false;
@@ -184,10 +186,13 @@ export class Widget implements WidgetPort {
       if (this.dead) return;
       this.editWindowSec = this.o.editWindowSec ?? settings.editWindowSec;
       this.work.mode = settings.proofOfWork ?? 'off';
+      const notify = settings.notifications ?? { replies: false, guestEmails: false };
+      const notifyChanged = notify.replies !== this.notify.replies || notify.guestEmails !== this.notify.guestEmails;
+      this.notify = notify;
       if (!settings.guests && !this.guestsOff) {
         this.guestsOff = true;
         this.renderForm();
-      }
+      } else if (notifyChanged) this.renderForm();
     } catch {
       // Without settings the widget keeps its defaults; the server still enforces every rule.
     }
@@ -269,6 +274,14 @@ export class Widget implements WidgetPort {
   }
 
   /** Renders the post form for the current identity and lock state. */
+  /** Whether forms offer the reply-email checkbox (an address in the token) or a guest address field. */
+  notifyOptions(): { offerNotify: boolean; askEmail: boolean } {
+    return {
+      offerNotify: this.notify.replies && Boolean(this.viewer?.email),
+      askEmail: this.notify.guestEmails && !this.viewer,
+    };
+  }
+
   renderForm(): void {
     const draft = this.composer?.textarea.value ?? '';
     const blocked = this.locked || (!this.viewer && this.guestsOff);
@@ -285,6 +298,7 @@ export class Widget implements WidgetPort {
       askName: !this.viewer,
       viewerName: this.viewer?.name ?? null,
       initial: draft,
+      ...this.notifyOptions(),
     });
     this.formSlot.replaceChildren(this.composer.form);
     if (this.viewer) this.formSlot.append(myDataSection(this.texts));

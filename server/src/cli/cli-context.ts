@@ -16,7 +16,10 @@ import { DuplicateGuard } from '../modules/comments/duplicate-guard';
 import { PagesService } from '../modules/pages/pages.service';
 import { RateLimitService } from '../modules/rate-limit/rate-limit.service';
 import { PrivacyRepository } from '../modules/trust/privacy.repository';
+import { SubscriptionsRepository } from '../modules/notifications/subscriptions.repository';
 import { PrivacyService } from '../modules/trust/privacy.service';
+import { WebhooksRepository } from '../modules/webhooks/webhooks.repository';
+import { WebhooksService } from '../modules/webhooks/webhooks.service';
 
 /** What a CLI command works with: the same SitesService the server uses, over the same database. */
 export interface CliContext {
@@ -25,6 +28,8 @@ export interface CliContext {
   conn: Connection;
   /** Readers' data export and erasure, and the retention purge (the same service as the server's). */
   privacy: PrivacyService;
+  /** Site owners' webhooks (registered here, delivered by the servers). */
+  webhooks: WebhooksService;
   /** Closes the connection and stops the embedded store if the CLI started one. */
   close(): Promise<void>;
 }
@@ -64,6 +69,7 @@ function cliPrivacy(d: {
     moderation: d.moderation,
     sites: d.sites,
     events: d.events,
+    subscriptions: new SubscriptionsRepository(d.conn),
   });
 }
 
@@ -83,18 +89,42 @@ export async function openCliContext(config: Config, notice: Notice): Promise<Cl
     const moderation = new ModerationRepository(conn);
     const secretsKey = resolveSecretsKey(config);
     const events = new DomainEvents();
+    const webhooksRepo = new WebhooksRepository(conn);
+    await webhooksRepo.init();
     const sites = new SitesService({
       repo,
       box: new SecretBox(secretsKey),
       events,
-      purgers: [(id) => pages.purgeSite(id), (id) => comments.purgeSite(id), (id) => moderation.purgeSite(id)],
+      purgers: [
+        (id) => pages.purgeSite(id),
+        (id) => comments.purgeSite(id),
+        (id) => moderation.purgeSite(id),
+        (id) => new SubscriptionsRepository(conn).purgeSite(id),
+        (id) => webhooksRepo.purgeSite(id),
+      ],
       cacheTtlMs: 0,
     });
     const privacy = cliPrivacy({ conn, sites, pages, comments, moderation, events });
+    const webhooks = new WebhooksService({
+      repo: webhooksRepo,
+      sites,
+      box: new SecretBox(secretsKey),
+      events,
+      redis: null,
+      keyPrefix: 'parley:',
+      metrics: createMetrics(),
+      logger: createLogger('silent'),
+      // The same refusal as the server's: production refuses private targets unless WEBHOOK_ALLOW_PRIVATE.
+      blockPrivate: !config.dev && !config.notify.webhookAllowPrivate,
+      timeoutMs: config.notify.webhookTimeoutMs,
+      retryBaseMs: config.notify.webhookRetryBaseMs,
+      registerWithoutQueue: true,
+    });
     return {
       sites,
       conn,
       privacy,
+      webhooks,
       async close() {
         await conn.close();
         await store?.stop();

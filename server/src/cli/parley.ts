@@ -4,12 +4,14 @@ import { openCliContext } from './cli-context';
 import { exportCommand, importCommand } from './import-commands';
 import { siteCommands, type WithContext } from './site-commands';
 import { userCommands } from './user-commands';
+import { notificationCommands, webhookCommands } from './notify-commands';
 
 const ENVIRONMENT_HELP = `
 Environment (the same as the server's):
   MONGODB_URI   the database; unset: the embedded store in DATA_DIR (stop the server first,
                 or run \`npm run store\` and give both the same MONGODB_URI)
   DATA_DIR      where the embedded store and the development key file live (default ./data)
+  REDIS_URL     (notifications failed) where the durable queues live
   SECRETS_KEY   the server key that encrypts site secrets (required in production; in
                 development DATA_DIR/secrets.key is used, the same file the server uses)
 Running servers pick up changes made here within 5 seconds (their site cache); the
@@ -40,6 +42,8 @@ async function main(argv: string[]): Promise<void> {
   program.addCommand(importCommand(withContext));
   program.addCommand(exportCommand(withContext));
   for (const cmd of userCommands(withContext)) program.addCommand(cmd);
+  program.addCommand(webhookCommands(withContext));
+  program.addCommand(notificationCommands(() => loadConfig(process.env)));
   await program.parseAsync(argv);
 }
 

@@ -67,6 +67,13 @@ function addFieldOptions(cmd: Command): Command {
     )
     .option('--link-hold <n>', 'hold comments of untrusted authors with more than n links', integer)
     .option('--retention-days <n>', 'purge bodies of rejected and deleted comments after n days', integer)
+    .addOption(
+      new Option('--language <lang>', "language of the site's emails (default en)").choices(['en', 'es', 'de', 'fr', 'it', 'pt']),
+    )
+    .option('--moderator-email <address>', 'send moderator alerts (pending and flagged comments) here (repeatable)', collect)
+    .option('--no-moderator-emails', 'send no moderator alerts')
+    .option('--guest-emails', 'let guests give an address for reply emails')
+    .option('--no-guest-emails', 'take no addresses from guests')
     .option('--json', 'print JSON instead of text');
 }
 
@@ -83,6 +90,11 @@ interface FieldOpts {
   proofOfWork?: string;
   linkHold?: number;
   retentionDays?: number;
+  language?: string;
+  moderatorEmail?: string[];
+  /** false with --no-moderator-emails (commander's negation). */
+  moderatorEmails?: boolean;
+  guestEmails?: boolean;
   json?: boolean;
 }
 
@@ -100,6 +112,9 @@ function fields(o: FieldOpts): Record<string, unknown> {
     proofOfWork: o.proofOfWork,
     linkHold: o.linkHold,
     retentionDays: o.retentionDays,
+    language: o.language,
+    moderatorEmails: o.moderatorEmails === false ? [] : o.moderatorEmail,
+    guestEmails: o.guestEmails,
   };
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined));
 }

@@ -31,7 +31,7 @@ export function userCommands(withContext: WithContext): Command[] {
         if (o.json) printJson({ erased });
         else
           print(
-            `erased ${p.userId} on ${p.siteId}: ${erased.comments.tombstoned} comments left as tombstones, ${erased.comments.removed} removed, ${erased.reactions} reactions, ${erased.flags} flags`,
+            `erased ${p.userId} on ${p.siteId}: ${erased.comments.tombstoned} comments left as tombstones, ${erased.comments.removed} removed, ${erased.reactions} reactions, ${erased.flags} flags, ${erased.subscriptions} reply-email subscriptions`,
           );
       }),
     );

@@ -18,6 +18,8 @@ import { healthRouter, type ReadinessCheck } from '../modules/health/health.rout
 import { moderationRouter } from '../modules/moderation/moderation.routes';
 import { importsRouter } from '../modules/imports/imports.routes';
 import { trustRouter } from '../modules/trust/trust.routes';
+import { notificationsRouter } from '../modules/notifications/notifications.routes';
+import { webhooksRouter } from '../modules/webhooks/webhooks.routes';
 import { siteSettingsRouter, sitesRouter } from '../modules/sites/sites.routes';
 import type { Services } from '../services';
 import { restCors } from './cors';
@@ -94,7 +96,18 @@ export function buildHttpApp(deps: HttpAppDeps): express.Express {
   api.use(express.json({ limit: '32kb', strict: true }));
   api.use(openApiRouter());
   api.use(sitesRouter(sites, config.adminApiKey));
-  api.use(siteSettingsRouter(sites));
+  api.use(siteSettingsRouter(sites, () => services.notifications.available));
+  api.use(webhooksRouter(services.webhooks, config.adminApiKey));
+  api.use(
+    notificationsRouter({
+      tokens: services.unsubscribeTokens,
+      subscriptions: services.subscriptions,
+      sites,
+      notifications: services.notifications,
+      webhooks: services.webhooks,
+      adminApiKey: config.adminApiKey,
+    }),
+  );
   api.use(authRouter(auth));
   if (config.dev) api.use(devAuthRouter(auth));
   api.use(commentsRouter(comments, auth));

@@ -5,6 +5,13 @@ import * as commentSchemas from '../modules/comments/comments.schemas';
 import { importJobParams, importQuerySchema, importSiteParams } from '../modules/imports/imports.schemas';
 import { createSiteSchema, siteIdSchema, updateSiteSchema } from '../modules/sites/sites.schemas';
 import { userParamsSchema } from '../modules/trust/trust.routes';
+import {
+  createWebhookSchema,
+  deliveriesQuery,
+  updateWebhookSchema,
+  webhookParams,
+  webhookSiteParams,
+} from '../modules/webhooks/webhooks.schemas';
 import * as wire from './wire.schemas';
 
 type Security = 'none' | 'reader' | 'readerOptional' | 'admin';
@@ -25,7 +32,10 @@ interface RouteDoc {
 }
 
 const siteParams = z.object({ siteId: siteIdSchema });
-const guestBody = z.object({ name: z.string().min(1).max(64) });
+const guestBody = z.object({
+  name: z.string().min(1).max(64),
+  email: z.string().max(254).optional().describe('Only kept (in the token, for reply emails) where the site allows guestEmails'),
+});
 
 /** Every REST route of `/api/v1`, as documented. */
 export const ROUTES: RouteDoc[] = [
@@ -269,6 +279,96 @@ export const ROUTES: RouteDoc[] = [
     params: userParamsSchema,
     responses: { 200: { description: 'What was erased', schema: wire.erasureResponse } },
   },
+  {
+    method: 'post',
+    path: '/sites/{siteId}/webhooks',
+    summary:
+      'Register a webhook for some events; the only response that shows its signing secret. Deliveries are POSTs of the WebhookEvent body, signed in Parley-Signature (README "Webhooks")',
+    security: 'admin',
+    params: webhookSiteParams,
+    body: createWebhookSchema,
+    responses: {
+      201: { description: 'Registered', schema: wire.webhookCreatedResponse },
+      422: {
+        description: 'The URL resolves to a private address (production, unless WEBHOOK_ALLOW_PRIVATE)',
+        schema: wire.errorResponse,
+      },
+      503: { description: 'No durable queue: the node runs without Redis', schema: wire.errorResponse },
+    },
+  },
+  {
+    method: 'get',
+    path: '/sites/{siteId}/webhooks',
+    summary: "The site's webhooks (never their secrets)",
+    security: 'admin',
+    params: webhookSiteParams,
+    responses: { 200: { description: 'The webhooks', schema: wire.webhooksResponse } },
+  },
+  {
+    method: 'get',
+    path: '/sites/{siteId}/webhooks/{id}',
+    summary: 'One webhook',
+    security: 'admin',
+    params: webhookParams,
+    responses: { 200: { description: 'The webhook', schema: wire.webhookResponse } },
+  },
+  {
+    method: 'patch',
+    path: '/sites/{siteId}/webhooks/{id}',
+    summary: 'Change a webhook: url, events, active',
+    security: 'admin',
+    params: webhookParams,
+    body: updateWebhookSchema,
+    responses: {
+      200: { description: 'Changed', schema: wire.webhookResponse },
+      422: { description: 'The URL resolves to a private address', schema: wire.errorResponse },
+    },
+  },
+  {
+    method: 'delete',
+    path: '/sites/{siteId}/webhooks/{id}',
+    summary: 'Remove a webhook (deliveries still queued for it are dropped)',
+    security: 'admin',
+    params: webhookParams,
+    responses: { 204: { description: 'Removed' } },
+  },
+  {
+    method: 'get',
+    path: '/sites/{siteId}/webhooks/{id}/deliveries',
+    summary: 'Recent delivery attempts of a webhook, newest first: status, timing, a short response excerpt',
+    security: 'admin',
+    params: webhookParams,
+    query: deliveriesQuery,
+    responses: { 200: { description: 'The attempts', schema: wire.deliveriesResponse } },
+  },
+  {
+    method: 'get',
+    path: '/unsubscribe',
+    summary: 'The confirmation page of an unsubscribe link from an email (changes nothing: mail scanners follow links)',
+    security: 'none',
+    query: z.object({ t: z.string().describe('The signed token of the link') }),
+    responses: { 200: { description: 'A page with one button', text: 'text/html' } },
+  },
+  {
+    method: 'post',
+    path: '/unsubscribe',
+    summary:
+      "Unsubscribe (the page's button, or a mail client's RFC 8058 one-click POST of List-Unsubscribe=One-Click): no sign-in, the signed token decides the thread, the site or moderator alerts",
+    security: 'none',
+    query: z.object({ t: z.string().describe('The signed token of the link') }),
+    rawBody: {
+      types: ['application/x-www-form-urlencoded'],
+      description: '`List-Unsubscribe=One-Click` (ignored: the token decides)',
+    },
+    responses: { 200: { description: 'Done', text: 'text/html' } },
+  },
+  {
+    method: 'get',
+    path: '/notifications/failed',
+    summary: "Dead letters: emails and webhook deliveries that used up their retries (the operator's view)",
+    security: 'admin',
+    responses: { 200: { description: 'The failed jobs, newest first', schema: wire.failedJobsResponse } },
+  },
 ];
 
 const ERROR_STATUSES: Record<Security, number[]> = {
@@ -359,7 +459,12 @@ export function buildOpenApi(): Record<string, unknown> {
     servers: [{ url: '/api/v1' }],
     paths,
     components: {
-      schemas: { Error: jsonSchema(wire.errorResponse, 'output'), Comment: jsonSchema(wire.commentSchema, 'output') },
+      schemas: {
+        Error: jsonSchema(wire.errorResponse, 'output'),
+        Comment: jsonSchema(wire.commentSchema, 'output'),
+        // What Parley POSTs to a webhook (signed in Parley-Signature; see README "Webhooks").
+        WebhookEvent: jsonSchema(wire.webhookEventBody, 'output'),
+      },
       securitySchemes: {
         readerToken: {
           type: 'http',

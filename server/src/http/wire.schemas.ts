@@ -9,6 +9,9 @@ import {
   type GuestTokenResponse,
   type Site,
   type SiteSettings,
+  type Webhook,
+  type WebhookDelivery,
+  type WebhookEvent,
 } from '@parley/protocol';
 
 /*
@@ -104,6 +107,9 @@ export const siteSchema = z.object({
   proofOfWork: z.enum(['off', 'guests', 'untrusted', 'everyone']),
   linkHold: z.number().int().nullable(),
   retentionDays: z.number().int().nullable(),
+  language: z.enum(['en', 'es', 'de', 'fr', 'it', 'pt']),
+  moderatorEmails: z.array(z.string()),
+  guestEmails: z.boolean(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 }) satisfies z.ZodType<Site>;
@@ -135,6 +141,8 @@ export const settingsResponse = z.object({
     maxDepth: z.number().int(),
     maxBodyChars: z.number().int(),
     proofOfWork: z.enum(['off', 'guests', 'untrusted', 'everyone']),
+    notifications: z.object({ replies: z.boolean(), guestEmails: z.boolean() }),
+    language: z.enum(['en', 'es', 'de', 'fr', 'it', 'pt']),
   }),
 }) satisfies z.ZodType<{ settings: SiteSettings }>;
 
@@ -206,7 +214,7 @@ export const dataExportResponse = z.object({
   ),
   reactions: z.array(z.object({ commentId: z.string(), type: z.string(), createdAt: z.iso.datetime() })),
   flags: z.array(z.object({ commentId: z.string(), pageId: z.string(), reason: z.string(), createdAt: z.iso.datetime() })),
-  subscriptions: z.array(z.object({ commentId: z.string(), pageId: z.string() })),
+  subscriptions: z.array(z.object({ commentId: z.string(), pageId: z.string(), email: z.string() })),
   moderation: z.object({ banned: z.boolean(), banUntil: z.iso.datetime().nullable(), trusted: z.boolean() }),
 });
 
@@ -216,5 +224,83 @@ export const erasureResponse = z.object({
     comments: z.object({ tombstoned: z.number().int().min(0), removed: z.number().int().min(0) }),
     reactions: z.number().int().min(0),
     flags: z.number().int().min(0),
+    subscriptions: z.number().int().min(0),
   }),
+});
+
+const webhookEventType = z.enum([
+  'comment.created',
+  'comment.updated',
+  'comment.deleted',
+  'comment.approved',
+  'comment.rejected',
+  'comment.flagged',
+  'user.banned',
+  'page.locked',
+]);
+/** A webhook as the admin API shows it (never its secret). */
+export const webhookSchema = z.object({
+  id: z.string(),
+  siteId: z.string(),
+  url: z.string(),
+  events: z.array(webhookEventType),
+  active: z.boolean(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+}) satisfies z.ZodType<Webhook>;
+/** `POST /sites/:siteId/webhooks` (201): the only response that shows the signing secret. */
+export const webhookCreatedResponse = z.object({ webhook: webhookSchema, secret: z.string() });
+export const webhookResponse = z.object({ webhook: webhookSchema });
+export const webhooksResponse = z.object({ webhooks: z.array(webhookSchema) });
+/** `GET …/webhooks/:id/deliveries`: recent attempts, newest first. */
+export const deliveriesResponse = z.object({
+  deliveries: z.array(
+    z.object({
+      deliveryId: z.string(),
+      eventId: z.string(),
+      type: webhookEventType,
+      attempt: z.number().int().min(1),
+      at: z.iso.datetime(),
+      status: z.number().int().nullable(),
+      ok: z.boolean(),
+      durationMs: z.number().int().min(0),
+      excerpt: z.string().max(256),
+    }) satisfies z.ZodType<WebhookDelivery>,
+  ),
+});
+/** The body POSTed to a webhook (documented for receivers; not a response of this API). */
+export const webhookEventBody = z.object({
+  id: z.string(),
+  type: webhookEventType,
+  createdAt: z.iso.datetime(),
+  siteId: z.string(),
+  data: z.object({
+    comment: commentSchema.optional(),
+    flag: z.object({ reason: z.string(), flagCount: z.number().int(), createdAt: z.iso.datetime() }).optional(),
+    user: z.object({ id: z.string(), until: z.iso.datetime().nullable(), reason: z.string().nullable() }).optional(),
+    page: z.object({ pageId: z.string(), locked: z.boolean() }).optional(),
+  }),
+}) satisfies z.ZodType<WebhookEvent>;
+/** `GET /notifications/failed`: the dead letters of both queues. */
+export const failedJobsResponse = z.object({
+  mail: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.string(),
+      siteId: z.string(),
+      attempts: z.number().int(),
+      reason: z.string(),
+      failedAt: z.iso.datetime().nullable(),
+    }),
+  ),
+  webhooks: z.array(
+    z.object({
+      id: z.string(),
+      webhookId: z.string(),
+      siteId: z.string(),
+      type: z.string(),
+      attempts: z.number().int(),
+      reason: z.string(),
+    }),
+  ),
 });

@@ -45,6 +45,11 @@ export const STORE_INDEXES: readonly JsonbIndex[] = [
   { collection: 'bans', name: 'site', fields: ['siteId'] },
   { collection: 'trusted_authors', name: 'user', fields: ['userId'] },
   { collection: 'audit_log', name: 'site', fields: ['siteId'] },
+  // Reply emails: the subscription of a replied-to comment (every public reply), a reader's on a page, a user's (privacy).
+  { collection: 'notify_subscriptions', name: 'comment', fields: ['commentId'] },
+  { collection: 'notify_subscriptions', name: 'reader', fields: ['reader', 'userId'] },
+  { collection: 'notify_optouts', name: 'key', fields: ['key'] },
+  { collection: 'webhook_deliveries', name: 'webhook', fields: ['webhookId'] },
 ];
 
 const METADATA_TABLE = '_ferretdb_database_metadata';

@@ -60,4 +60,6 @@ export const de: WidgetTexts = {
     'Ihre Kommentare, Ihren Namen und Ihre Reaktionen auf dieser Website löschen? Das kann nicht rückgängig gemacht werden.',
   erased: 'Ihre Daten wurden gelöscht.',
   honeypotLabel: 'Dieses Feld leer lassen',
+  notifyReplies: 'Mich per E-Mail benachrichtigen, wenn jemand antwortet',
+  emailLabel: 'E-Mail (optional, für Benachrichtigungen über Antworten)',
 };

@@ -59,4 +59,6 @@ export const en: WidgetTexts = {
   eraseConfirm: 'Delete your comments, name and reactions on this site? This cannot be undone.',
   erased: 'Your data was deleted.',
   honeypotLabel: 'Leave this field empty',
+  notifyReplies: 'Email me when someone replies',
+  emailLabel: 'Email (optional, for reply notifications)',
 };

@@ -59,4 +59,6 @@ export const es: WidgetTexts = {
   eraseConfirm: '¿Borrar tus comentarios, tu nombre y tus reacciones en este sitio? No se puede deshacer.',
   erased: 'Tus datos fueron borrados.',
   honeypotLabel: 'Deja este campo vacío',
+  notifyReplies: 'Avisarme por correo cuando alguien responda',
+  emailLabel: 'Correo (opcional, para avisos de respuestas)',
 };

@@ -59,4 +59,6 @@ export const fr: WidgetTexts = {
   eraseConfirm: 'Supprimer vos commentaires, votre nom et vos réactions sur ce site ? C’est irréversible.',
   erased: 'Vos données ont été supprimées.',
   honeypotLabel: 'Laissez ce champ vide',
+  notifyReplies: 'M’avertir par e-mail quand quelqu’un répond',
+  emailLabel: 'E-mail (facultatif, pour être averti des réponses)',
 };

@@ -59,4 +59,6 @@ export const it: WidgetTexts = {
   eraseConfirm: 'Eliminare i tuoi commenti, il tuo nome e le tue reazioni su questo sito? Non si può annullare.',
   erased: 'I tuoi dati sono stati eliminati.',
   honeypotLabel: 'Lascia vuoto questo campo',
+  notifyReplies: 'Avvisami via email quando qualcuno risponde',
+  emailLabel: 'Email (facoltativa, per gli avvisi di risposta)',
 };

@@ -59,4 +59,6 @@ export const pt: WidgetTexts = {
   eraseConfirm: 'Apagar os seus comentários, nome e reações neste site? Não é possível desfazer.',
   erased: 'Os seus dados foram apagados.',
   honeypotLabel: 'Deixe este campo vazio',
+  notifyReplies: 'Avisar-me por email quando alguém responder',
+  emailLabel: 'Email (opcional, para avisos de respostas)',
 };

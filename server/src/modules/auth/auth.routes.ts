@@ -1,3 +1,4 @@
+import { emailSchema } from '../sites/sites.schemas';
 import { Router } from 'express';
 import { z } from 'zod';
 import { clientIp } from '../../http/request';
@@ -6,15 +7,15 @@ import { siteIdSchema } from '../sites/sites.schemas';
 import type { AuthService } from './auth.service';
 
 const params = z.object({ siteId: siteIdSchema });
-const guestBody = z.object({ name: z.string().trim().min(1).max(64) });
+const guestBody = z.object({ name: z.string().trim().min(1).max(64), email: emailSchema.optional() });
 
 /** `POST /sites/:siteId/guest-token`. */
 export function authRouter(auth: AuthService): Router {
   const r = Router();
   r.post('/sites/:siteId/guest-token', async (req, res) => {
     const { siteId } = parse(params, req.params);
-    const { name } = parse(guestBody, req.body);
-    res.status(201).json(await auth.guestToken(siteId, name, clientIp(req)));
+    const { name, email } = parse(guestBody, req.body);
+    res.status(201).json(await auth.guestToken(siteId, name, clientIp(req), email));
   });
   return r;
 }

@@ -69,11 +69,12 @@ export class AuthService {
   }
 
   /** Issues a guest token where the site allows guests, rate limited per IP. */
-  async guestToken(siteId: string, name: string, ip: string): Promise<{ token: string; expiresAt: string }> {
+  async guestToken(siteId: string, name: string, ip: string, email?: string): Promise<{ token: string; expiresAt: string }> {
     const site = await this.deps.sites.get(siteId);
     if (!site.guests) throw errors.forbidden('this site does not allow guest comments');
     await this.deps.rateLimits.enforce('guestTokensPerHourPerIp', site.limits, `${siteId}:${ip}`);
-    return signGuestToken(siteId, name, this.guestKey(siteId));
+    // An address is only carried where the site lets guests give one (for reply emails).
+    return signGuestToken(siteId, name, this.guestKey(siteId), site.guestEmails ? email : undefined);
   }
 
   /** Development only: signs a token as the site's own backend would. */

@@ -8,6 +8,8 @@ export interface Principal {
   avatar: string | null;
   guest: boolean;
   roles: Role[];
+  /** The token's optional `email` claim (for a guest: the address they gave, where the site allows it). */
+  email?: string | null;
 }
 
 /**

@@ -38,9 +38,11 @@ export function secretKeyOf(key: string | Buffer | KeyObject): KeyObject {
 }
 
 const ROLES: readonly Role[] = ['moderator', 'admin'];
+/** What an `email` claim must look like to be used for notifications. */
+const EMAIL_SHAPE = /^[^\s@<>(),;:"\\[\]]+@[^\s@<>(),;:"\\[\]]+\.[^\s@<>(),;:"\\[\]]+$/;
 
 function claimsToPrincipal(claims: JwtPayload, siteId: string, guest: boolean): Principal {
-  const { sub, name, site, roles, avatar, exp, iat } = claims as JwtPayload & Record<string, unknown>;
+  const { sub, name, site, roles, avatar, exp, iat, email } = claims as JwtPayload & Record<string, unknown>;
   if (site !== siteId) throw new Error('site mismatch');
   if (typeof exp !== 'number') throw new Error('exp required');
   const issued = typeof iat === 'number' ? iat : Math.floor(Date.now() / 1000);
@@ -53,7 +55,9 @@ function claimsToPrincipal(claims: JwtPayload, siteId: string, guest: boolean): 
   if (guest && roles !== undefined) throw new Error('guests never hold roles');
   const granted = ((roles as unknown[] | undefined) ?? []).filter((r): r is Role => ROLES.includes(r as Role));
   const avatarUrl = typeof avatar === 'string' && /^https:\/\/\S{1,500}$/.test(avatar) ? avatar : null;
-  return { userId: sub, name: name.trim(), avatar: avatarUrl, guest, roles: granted };
+  // A malformed address is ignored rather than refusing the token: it only costs the reader reply emails.
+  const address = typeof email === 'string' && email.length <= 254 && EMAIL_SHAPE.test(email) ? email.toLowerCase() : null;
+  return { userId: sub, name: name.trim(), avatar: avatarUrl, guest, roles: granted, email: address };
 }
 
 /**
@@ -85,11 +89,16 @@ export function verifyReaderToken(site: TokenSite, token: string, guestKey: Buff
 }
 
 /** Signs a guest token for a site with the server's own per-site guest key. */
-export function signGuestToken(siteId: string, name: string, guestKey: Buffer): { token: string; expiresAt: string } {
+export function signGuestToken(
+  siteId: string,
+  name: string,
+  guestKey: Buffer,
+  email?: string,
+): { token: string; expiresAt: string } {
   const now = Math.floor(Date.now() / 1000);
   const exp = now + GUEST_TOKEN_TTL_SEC;
   const sub = `guest:${randomBytes(12).toString('base64url')}`;
-  const token = jwt.sign({ sub, name, site: siteId, iat: now, exp }, guestKey, {
+  const token = jwt.sign({ sub, name, site: siteId, iat: now, exp, ...(email ? { email } : {}) }, guestKey, {
     algorithm: 'HS256',
     keyid: GUEST_KID,
   });

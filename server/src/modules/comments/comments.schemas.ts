@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PostCommentInput } from '@parley/protocol';
 import { siteIdSchema } from '../sites/sites.schemas';
 import { charLength } from './render';
 
@@ -45,11 +46,15 @@ export const postBodySchema = z.object({
   proofOfWork: z.string().min(1).max(4000).optional(),
   /** The widget's hidden honeypot field; anything in it drops the post quietly. */
   honeypot: z.string().max(1000).optional(),
+  /** Email the author about replies (needs an address in the token and email configured on the server). */
+  notifyReplies: z.boolean().optional(),
 });
 export type PostInput = z.infer<typeof postBodySchema>;
 
 /** `comment:post` payload. */
 export const socketPostSchema = postBodySchema.extend({ pageId: pageIdSchema });
+// The wire contract binds this schema: a field the protocol's payload gains or changes must be parsed here too.
+socketPostSchema satisfies z.ZodType<Omit<PostCommentInput, never>>;
 
 /** `PATCH /comments/:id` body. */
 export const editBodySchema = z.object({ body: bodySchema });

@@ -61,6 +61,8 @@ export interface CommentsDeps {
   pow?: ProofOfWork;
   /** Test-only: runs between a new comment's store write and its announcement (fault tests kill the node here). */
   beforeAnnounce?: (comment: Comment) => void;
+  /** Stores reply-email subscriptions (`notifyReplies`); absent: never. */
+  notifications?: { subscribe(comment: Comment, p: Principal): Promise<void> };
 }
 
 /** How long a post waits for its comment's announcement to be handed to the other nodes before answering anyway. */
@@ -300,6 +302,13 @@ export class CommentsService {
         ...(shadow ? { shadow: true } : {}),
       });
       this.deps.metrics.commentsCreated.inc({ status });
+      // Stored before the announcement, so a reply right after this post already finds the subscription.
+      if (input.notifyReplies && p.email && this.deps.notifications)
+        await this.deps.notifications
+          .subscribe(comment, p)
+          .catch((err: unknown) =>
+            this.deps.logger?.error({ err, commentId: comment.id }, 'storing a reply subscription failed; the comment stands'),
+          );
       this.deps.beforeAnnounce?.(comment);
       // Acknowledged only once the announcement is on its way to every node (bounded: a Redis
       // that hangs costs at most its command deadline), so a node that dies right after
@@ -413,7 +422,7 @@ export class CommentsService {
     let current = comment;
     if (changed) {
       current = (await this.deps.repo.increment(id, { likeCount: on ? 1 : -1 })) ?? comment;
-      this.deps.events.emit('comment.updated', { comment: current, previousStatus: current.status });
+      this.deps.events.emit('comment.updated', { comment: current, previousStatus: current.status, reaction: true });
     }
     const reacted = await this.deps.repo.reactionsOf(p.userId, [id]);
     return this.forViewer(current, p, reacted.get(id) ?? []);

@@ -39,5 +39,9 @@ function createDemo(sites: SitesService) {
     proofOfWork: 'guests',
     linkHold: 2,
     retentionDays: 30,
+    language: 'en',
+    moderatorEmails: [],
+    // The demo lets guests try reply emails (they show up in the log with SMTP_URL=log:).
+    guestEmails: true,
   });
 }

@@ -117,6 +117,7 @@ export class ModerationService {
       shadow,
     });
     this.deps.events.emit('moderation.changed', { siteId: mod.siteId });
+    this.deps.events.emit('user.banned', { siteId: mod.siteId, userId, until: untilDate, reason: reason ?? null, shadow });
     await this.audit(mod, shadow ? 'user.shadowban' : 'user.ban', 'user', userId, reason);
   }
 

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { ModerationMode, ProofOfWorkMode, SiteLimits } from '@parley/protocol';
+import type { ModerationMode, ProofOfWorkMode, SiteLanguage, SiteLimits } from '@parley/protocol';
 
 /** A site as stored (the secret only in sealed form). */
 export interface SiteDoc {
@@ -18,6 +18,10 @@ export interface SiteDoc {
   proofOfWork?: ProofOfWorkMode;
   linkHold?: number | null;
   retentionDays?: number | null;
+  /** Missing on sites created before notifications existed: `en`, no moderator alerts, no guest addresses. */
+  language?: SiteLanguage;
+  moderatorEmails?: string[];
+  guestEmails?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -38,6 +42,9 @@ const siteSchema = new Schema<SiteDoc>(
     proofOfWork: { type: String, enum: ['off', 'guests', 'untrusted', 'everyone'], default: 'off' },
     linkHold: { type: Number, default: null },
     retentionDays: { type: Number, default: null },
+    language: { type: String, enum: ['en', 'es', 'de', 'fr', 'it', 'pt'], default: 'en' },
+    moderatorEmails: { type: [String], default: [] },
+    guestEmails: { type: Boolean, default: false },
   },
   { timestamps: true, versionKey: false, minimize: false },
 );

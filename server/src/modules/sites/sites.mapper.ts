@@ -3,8 +3,11 @@ import { DEFAULT_LIMITS } from '../rate-limit/limits';
 import type { SiteDoc } from './site.model';
 
 /** A site as the server uses it: defaults applied, the secret still sealed. */
-export type SiteRecord = Omit<SiteDoc, 'limits' | 'proofOfWork' | 'linkHold' | 'retentionDays'> &
-  Pick<Site, 'limits' | 'proofOfWork' | 'linkHold' | 'retentionDays'>;
+export type SiteRecord = Omit<
+  SiteDoc,
+  'limits' | 'proofOfWork' | 'linkHold' | 'retentionDays' | 'language' | 'moderatorEmails' | 'guestEmails'
+> &
+  Pick<Site, 'limits' | 'proofOfWork' | 'linkHold' | 'retentionDays' | 'language' | 'moderatorEmails' | 'guestEmails'>;
 
 /** Applies defaults to a stored site. */
 export function toSiteRecord(doc: SiteDoc): SiteRecord {
@@ -23,6 +26,9 @@ export function toSiteRecord(doc: SiteDoc): SiteRecord {
     proofOfWork: doc.proofOfWork ?? 'off',
     linkHold: doc.linkHold ?? null,
     retentionDays: doc.retentionDays ?? null,
+    language: doc.language ?? 'en',
+    moderatorEmails: doc.moderatorEmails ?? [],
+    guestEmails: Boolean(doc.guestEmails),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };
@@ -44,13 +50,16 @@ export function toPublicSite(site: SiteRecord): Site {
     proofOfWork: site.proofOfWork,
     linkHold: site.linkHold,
     retentionDays: site.retentionDays,
+    language: site.language,
+    moderatorEmails: site.moderatorEmails,
+    guestEmails: site.guestEmails,
     createdAt: new Date(site.createdAt).toISOString(),
     updatedAt: new Date(site.updatedAt).toISOString(),
   };
 }
 
 /** The public view of a site that the widget needs before a reader acts (guests allowed, edit window…). */
-export function toSiteSettings(site: SiteRecord, maxBodyChars: number): SiteSettings {
+export function toSiteSettings(site: SiteRecord, maxBodyChars: number, replyEmails = false): SiteSettings {
   return {
     siteId: site.siteId,
     name: site.name,
@@ -60,5 +69,7 @@ export function toSiteSettings(site: SiteRecord, maxBodyChars: number): SiteSett
     maxDepth: site.maxDepth,
     maxBodyChars,
     proofOfWork: site.proofOfWork,
+    notifications: { replies: replyEmails, guestEmails: replyEmails && site.guests && site.guestEmails },
+    language: site.language,
   };
 }

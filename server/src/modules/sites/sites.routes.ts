@@ -44,13 +44,13 @@ export function sitesRouter(sites: SitesService, adminApiKey: string | null): Ro
 }
 
 /** `GET /sites/:siteId/settings`: the public settings the widget needs (anyone; short cache). */
-export function siteSettingsRouter(sites: SitesService): Router {
+export function siteSettingsRouter(sites: SitesService, replyEmails: () => boolean = () => false): Router {
   const r = Router();
   r.get('/sites/:siteId/settings', async (req, res) => {
     const { siteId } = parse(params, req.params);
     const site = await sites.get(siteId);
     res.setHeader('Cache-Control', 'public, max-age=60');
-    res.json({ settings: toSiteSettings(site, MAX_BODY_CHARS) });
+    res.json({ settings: toSiteSettings(site, MAX_BODY_CHARS, replyEmails()) });
   });
   return r;
 }

@@ -33,6 +33,14 @@ export const publicKeySchema = z
     }
   }, 'must be a PEM RSA or P-256 EC public key');
 
+/** An email address (reply notifications, moderator alerts): a plain `local@domain`, at most 254 characters. */
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254)
+  .regex(/^[^\s@<>(),;:"\\[\]]+@[^\s@<>(),;:"\\[\]]+\.[^\s@<>(),;:"\\[\]]+$/, 'must be an email address')
+  .transform((v) => v.toLowerCase());
+
 const limit = z.number().int().min(1).max(1_000_000);
 
 /** Per-site limits; each is optional, missing ones take the defaults. */
@@ -63,6 +71,9 @@ const siteFields = {
   proofOfWork: z.enum(['off', 'guests', 'untrusted', 'everyone']),
   linkHold: z.number().int().min(0).max(1000).nullable(),
   retentionDays: z.number().int().min(1).max(3650).nullable(),
+  language: z.enum(['en', 'es', 'de', 'fr', 'it', 'pt']),
+  moderatorEmails: z.array(emailSchema).max(20),
+  guestEmails: z.boolean(),
 };
 
 /** `POST /sites` body. */
@@ -80,6 +91,9 @@ export const createSiteSchema = z.object({
   proofOfWork: siteFields.proofOfWork.default('off'),
   linkHold: siteFields.linkHold.default(null),
   retentionDays: siteFields.retentionDays.default(null),
+  language: siteFields.language.default('en'),
+  moderatorEmails: siteFields.moderatorEmails.default([]),
+  guestEmails: siteFields.guestEmails.default(false),
 });
 export type CreateSiteInput = z.infer<typeof createSiteSchema>;
 
@@ -97,6 +111,9 @@ export const updateSiteSchema = z.object({
   proofOfWork: siteFields.proofOfWork.optional(),
   linkHold: siteFields.linkHold.optional(),
   retentionDays: siteFields.retentionDays.optional(),
+  language: siteFields.language.optional(),
+  moderatorEmails: siteFields.moderatorEmails.optional(),
+  guestEmails: siteFields.guestEmails.optional(),
   rotateSecret: z.boolean().optional(),
 });
 export type UpdateSiteInput = z.infer<typeof updateSiteSchema>;

@@ -6,6 +6,7 @@ import type { CommentsRepository } from '../comments/comments.repository';
 import type { CommentsService } from '../comments/comments.service';
 import type { ModerationRepository } from '../moderation/moderation.repository';
 import type { SitesService } from '../sites/sites.service';
+import type { SubscriptionsRepository } from '../notifications/subscriptions.repository';
 import type { PrivacyRepository } from './privacy.repository';
 
 /** Dependencies of {@link PrivacyService}. */
@@ -16,6 +17,8 @@ export interface PrivacyDeps {
   moderation: ModerationRepository;
   sites: SitesService;
   events: DomainEvents;
+  /** Reply-email subscriptions (they hold the reader's address). */
+  subscriptions: SubscriptionsRepository;
   logger?: Logger;
 }
 
@@ -45,12 +48,13 @@ export class PrivacyService {
   /** Everything held about `userId` on the site: comments, reactions, flags, subscriptions, moderation state. */
   async export(siteId: string, userId: string): Promise<DataExport> {
     await this.deps.sites.get(siteId);
-    const [comments, reactions, flags, ban, trusted] = await Promise.all([
+    const [comments, reactions, flags, ban, trusted, subscriptions] = await Promise.all([
       this.deps.repo.commentsBy(siteId, userId),
       this.deps.repo.reactionsBy(siteId, userId),
       this.deps.repo.flagsBy(siteId, userId),
       this.deps.moderation.banOf(siteId, userId),
       this.deps.moderation.isTrusted(siteId, userId),
+      this.deps.subscriptions.ofUser(siteId, userId),
     ]);
     const openBan = ban && !ban.shadow && (ban.until === null || ban.until > new Date()) ? ban : null;
     return {
@@ -71,7 +75,7 @@ export class PrivacyService {
       })),
       reactions: reactions.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
       flags: flags.map((f) => ({ ...f, createdAt: f.createdAt.toISOString() })),
-      subscriptions: comments.filter((c) => c.notifyReplies).map((c) => ({ commentId: c.id, pageId: c.pageId })),
+      subscriptions: subscriptions.map((s) => ({ commentId: s.commentId, pageId: s.pageId, email: s.email })),
       moderation: {
         banned: openBan !== null,
         banUntil: openBan?.until ? openBan.until.toISOString() : null,
@@ -104,16 +108,19 @@ export class PrivacyService {
     const reactions = await this.deps.repo.removeReactions(siteId, userId);
     for (const r of reactions) {
       const updated = await this.deps.commentsRepo.increment(r.commentId, { likeCount: -1 });
-      if (updated) this.deps.events.emit('comment.updated', { comment: updated, previousStatus: updated.status });
+      if (updated) this.deps.events.emit('comment.updated', { comment: updated, previousStatus: updated.status, reaction: true });
     }
     const flags = await this.deps.repo.removeFlags(siteId, userId);
     for (const f of flags) await this.deps.commentsRepo.increment(f.commentId, { flagCount: -1 });
     await this.deps.moderation.untrust(siteId, userId);
+    // Opt-outs stay: they hold no address (a keyed hash) and they are the reader's own wish.
+    const subscriptions = await this.deps.subscriptions.removeUser(siteId, userId);
     this.deps.logger?.info({ siteId, comments: comments.length }, "a reader's data was erased");
     return {
       comments: { tombstoned: comments.length - removed, removed },
       reactions: reactions.length,
       flags: flags.length,
+      subscriptions,
     };
   }
 

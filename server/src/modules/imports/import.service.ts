@@ -5,7 +5,14 @@ import type { ImportPage, ImportWriter } from './import-writer';
 import { ImportPlan } from './plan';
 import { READERS } from './readers';
 import { addError, addOrphan, countSkip, emptyReport, type ImportReport } from './report';
-import { ImportFormatError, type ImportFormat, type ReaderOptions, type SourceAuthor, type SourceItem } from './source';
+import {
+  ImportFormatError,
+  ownString,
+  type ImportFormat,
+  type ReaderOptions,
+  type SourceAuthor,
+  type SourceItem,
+} from './source';
 
 /** Where a run is; `percent` weighs the reading pass as 30 % and the writing pass as 70 %. */
 export interface ImportProgress {
@@ -100,13 +107,12 @@ class Run {
   async execute(): Promise<void> {
     const maxDepth = await this.deps.maxDepthOf(this.input.siteId);
     for await (const item of this.read()) this.scan(item);
-    for (const node of this.plan.nodes.values()) if (!this.threads.has(node.thread)) node.skip ??= 'unknown-thread';
+    this.plan.skipUnknownThreads((key) => this.threads.has(key));
     this.plan.resolve(maxDepth);
-    for (const node of this.plan.nodes.values())
-      if (node.kept && node.state === 'visible') {
-        const pageId = this.threads.get(node.thread)!.pageId;
-        this.planned.set(pageId, (this.planned.get(pageId) ?? 0) + 1);
-      }
+    this.plan.forEachVisible((key) => {
+      const pageId = this.threads.get(key)!.pageId;
+      this.planned.set(pageId, (this.planned.get(pageId) ?? 0) + 1);
+    });
     const ctx: DocContext = {
       siteId: this.input.siteId,
       format: this.input.format,
@@ -169,9 +175,25 @@ class Run {
     if (item.kind === 'header') this.exportSite = item.siteId;
     else if (item.kind === 'thread') {
       if (!this.threads.has(item.key)) this.report.threads.seen++;
-      this.threads.set(item.key, item);
-    } else if (item.kind === 'author') this.authors.set(item.key, item.author);
-    else if (item.kind === 'problem') addError(this.report, item.message, item.position);
+      // Kept for the whole run: copies, so no chunk of the file they were cut from stays alive with them.
+      const own = (s: string | null) => (s === null ? null : ownString(s));
+      this.threads.set(ownString(item.key), {
+        pageId: ownString(item.pageId),
+        title: own(item.title),
+        url: own(item.url),
+        locked: item.locked,
+      });
+    } else if (item.kind === 'author') {
+      const a = item.author;
+      this.authors.set(ownString(item.key), {
+        ...a,
+        id: ownString(a.id),
+        name: ownString(a.name),
+        avatar: a.avatar === null ? null : ownString(a.avatar),
+        ...(a.email === undefined ? {} : { email: ownString(a.email) }),
+        ...(a.url === undefined ? {} : { url: ownString(a.url) }),
+      });
+    } else if (item.kind === 'problem') addError(this.report, item.message, item.position);
     else {
       this.report.comments.seen++;
       this.plan.add(item);
@@ -179,9 +201,9 @@ class Run {
   }
 
   private async write(ctx: DocContext, c: Extract<SourceItem, { kind: 'comment' }>, existing: Set<string>): Promise<void> {
-    const node = this.plan.nodes.get(c.id)!;
-    if (node.written) return countSkip(this.report, 'duplicate-in-file');
-    node.written = true;
+    const at = this.plan.find(c.id);
+    if (!this.plan.markWritten(at)) return countSkip(this.report, 'duplicate-in-file');
+    const node = this.plan.node(at);
     if (!node.kept) return countSkip(this.report, node.skip ?? 'invalid');
     if (node.orphan) addOrphan(this.report, c.id, node.orphan, c.position);
     const thread = this.threads.get(node.thread)!;
@@ -191,7 +213,7 @@ class Run {
       this.report.comments.alreadyPresent++;
       return;
     }
-    const doc = toDoc(ctx, c, node, thread.pageId);
+    const doc = toDoc(ctx, c, node, node.to >= 0 ? this.plan.idParts(node.to) : null, thread.pageId);
     this.batch.push({ doc });
     this.batchBytes += doc.body.length + doc.html.length + 300;
     if (!this.pages.has(thread.pageId)) this.pendingPages.set(thread.pageId, thread);

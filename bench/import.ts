@@ -11,6 +11,7 @@ import { startEmbeddedStore } from '../server/src/infra/embedded-store';
 import { connectMongo } from '../server/src/infra/mongo';
 import { ensureStoreIndexes } from '../server/src/infra/store-indexes';
 import { CommentsRepository } from '../server/src/modules/comments/comments.repository';
+import { boundImportHeap } from '../server/src/modules/imports/import-heap';
 import { ImportService } from '../server/src/modules/imports/import.service';
 import { ImportWriter } from '../server/src/modules/imports/import-writer';
 import { PagesRepository } from '../server/src/modules/pages/pages.repository';
@@ -117,6 +118,8 @@ async function main(): Promise<void> {
     console.log(`${file}: ${(fs.statSync(file).size / 2 ** 20).toFixed(0)} MiB`);
     return;
   }
+  // As the CLI's import does (the figure measured is the importing process's peak RSS).
+  boundImportHeap();
   const keep = process.argv.includes('--keep-file');
   // A file generated earlier (with --keep-file) for the same --size: skips generating a large one again.
   const at = process.argv.indexOf('--file');

@@ -235,8 +235,8 @@ class Run {
     if (node.orphan) addOrphan(this.report, c.id, node.orphan, c.position);
     const thread = this.threads.get(node.thread)!;
     this.touchedPages.add(thread.pageId);
-    const id = idOf(ctx, node).toHexString();
-    if (existing.has(id) || (ctx.format === 'parley' && existing.has(c.id))) {
+    // `existing` is filled only on a dry run: a real run does not pay for a second id (a SHA-256) a comment.
+    if (existing.size && (existing.has(idOf(ctx, node).toHexString()) || (ctx.format === 'parley' && existing.has(c.id)))) {
       this.report.comments.alreadyPresent++;
       return;
     }

@@ -13,6 +13,16 @@ export default tseslint.config(
     },
   },
   {
+    // The wire contract and the SDK are imported by name (tsconfig "paths"), never by a relative climb.
+    files: ['server/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/client-sdk/src/**'], message: 'Import @parley/protocol or @parley/sdk/… instead.' }] },
+      ],
+    },
+  },
+  {
     files: ['server/**/*.ts'],
     rules: {
       'no-console': 'error',

@@ -9,7 +9,7 @@
 import { execSync } from 'node:child_process';
 import { createChallenge, randomInt, solveChallenge, verifySolution } from 'altcha-lib';
 import { deriveKey as nodeDerive } from 'altcha-lib/algorithms/pbkdf2';
-import { solvePow } from '../client-sdk/src/pow';
+import { solvePow } from '@parley/sdk/pow';
 import { POW_ALGORITHM, POW_ITERATIONS } from '../server/src/modules/trust/pow.service';
 import { POW_LEVELS } from '../server/src/modules/trust/pow-levels';
 import { args, Report, saveReport } from './lib/cli';

@@ -6,7 +6,7 @@
  * straight through the store (as an import does), then measures against the
  * running node: cold thread listings (each page read once), a warm listing, a
  * reply listing, post acknowledgement, counts of 20 pages and the first page of
- * the moderation queue, plus the store's disk and memory. One table per N, with
+ * the moderation queue, the site's latest comments (Recent), plus the store's disk and memory. One table per N, with
  * the ratio to N = 1,000.
  *
  *   npm run bench:scale                 # all four sizes (the largest seeds for a few minutes)
@@ -35,7 +35,7 @@ const SIZES = opts.get('sizes')
 const SAMPLES = Number(opts.get('samples') ?? 200);
 
 /** The latencies each size measures. */
-type LatencyKey = 'cold' | 'warm' | 'replies' | 'post' | 'counts' | 'queue';
+type LatencyKey = 'cold' | 'warm' | 'replies' | 'post' | 'counts' | 'queue' | 'recent';
 
 interface Figures {
   seedSeconds: number;
@@ -45,6 +45,7 @@ interface Figures {
   post: Samples;
   counts: Samples;
   queue: Samples;
+  recent: Samples;
   diskMiB: number;
   storeRssMiB: number;
   nodeRssMiB: number;
@@ -112,6 +113,7 @@ async function measure(stack: ParleyStack, seeded: Seeded, infra: Infra | null):
     post: new Samples(),
     counts: new Samples(),
     queue: new Samples(),
+    recent: new Samples(),
   };
   // Cold listings: each page read once, newest/oldest/top in turn (no cache can help).
   const sorts = ['newest', 'oldest', 'top'];
@@ -158,6 +160,12 @@ async function measure(stack: ParleyStack, seeded: Seeded, infra: Infra | null):
     await timed(f.queue, async () => {
       const ack = (await mod.emitWithAck('queue:list', { status: 'pending', limit: 20 })) as { ok: boolean; comments: unknown[] };
       if (!ack.ok || (seeded.pending > 0 && ack.comments.length === 0)) throw new Error(`queue:list: ${JSON.stringify(ack)}`);
+    });
+  // The site's latest comments of every status (the moderation page's Recent column; the site feed reads the same way).
+  for (let i = 0; i < Math.min(SAMPLES, 100); i++)
+    await timed(f.recent, async () => {
+      const ack = (await mod.emitWithAck('comments:recent', { limit: 20 })) as { ok: boolean; comments: unknown[] };
+      if (!ack.ok || ack.comments.length === 0) throw new Error(`comments:recent: ${JSON.stringify(ack)}`);
     });
   mod.close();
   return {
@@ -279,6 +287,7 @@ async function main(): Promise<void> {
       ...latency('post ack', 'post', { p99Max: TARGETS_AT_1M.postP99 }),
       ...latency('counts of 20 pages', 'counts', { p99Max: TARGETS_AT_1M.countsP99 }),
       ...latency('moderation queue page', 'queue', { p99Max: TARGETS_AT_1M.queueP99 }),
+      ...latency('recent comments of the site', 'recent'),
       row('store on disk (MiB)', f.diskMiB, b.diskMiB),
       row('store memory, PSS (MiB)', f.storeRssMiB, b.storeRssMiB),
       row('Parley node RSS (MiB)', f.nodeRssMiB, b.nodeRssMiB),

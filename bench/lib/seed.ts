@@ -148,11 +148,13 @@ export async function seedComments(
   }));
   for (let i = 0; i < pageDocs.length; i += batch)
     await db.collection('pages').insertMany(pageDocs.slice(i, i + batch), { ordered: false });
-  // The moderation queues' days index, as the repository keeps it (see queue-days.ts).
-  if (pendingDays.size)
-    await db
-      .collection('queue_days')
-      .insertMany([...pendingDays].map((day) => ({ siteId, kind: 'pending', day, touchedAt: new Date() })));
+  // The moderation queues' months and days index, as the repository keeps it (see queue-days.ts).
+  if (pendingDays.size) {
+    const entry = { siteId, kind: 'pending', touchedAt: new Date() };
+    const months = new Set([...pendingDays].map((day) => day.slice(0, 7)));
+    await db.collection('queue_months').insertMany([...months].map((month) => ({ ...entry, month })));
+    await db.collection('queue_days').insertMany([...pendingDays].map((day) => ({ ...entry, month: day.slice(0, 7), day })));
+  }
   await conn.close();
   return { pages, parents, comments: n, pending, ms: Date.now() - started };
 }

@@ -79,7 +79,7 @@ export class LivePages {
     try {
       // Join before fetching, so nothing falls between the listing and the live stream.
       await this.deps.join(pageId);
-      // A page whose newest comment was never learnt cannot be compared against: learn it now for the next gap.
+      // A page whose newest comment is not known yet cannot be compared against: learn it now for the next gap.
       if (!st.known) await this.learnNewest(pageId, st);
       else {
         const list = (cursor: string | null) => this.deps.list(pageId, { sort: 'newest', limit: GAP_PAGE_SIZE, cursor });

@@ -1,20 +1,18 @@
-import http from 'node:http';
+import type http from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
 import type { Config } from './config';
 import { DomainEvents } from './domain-events';
-import { buildHttpApp } from './http/http-app';
+import { buildHttpApp, createHttpServer, drainConnections } from './http/http-app';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import { attachInvalidation } from './realtime/connections';
 import type { ParleyServer } from './realtime/io';
 import { attachRealtime } from './realtime/realtime';
 import type { BacklogLimits } from './realtime/slow-readers';
-import type { CommentRecord } from './modules/comments/comments.repository';
+import type { Comment } from './modules/comments/comment';
 import { buildServices, type Services } from './services';
-
-/** How often each node blanks bodies past their site's retention period (idempotent, so nodes may overlap). */
-const RETENTION_SWEEP_MS = 3600_000;
+import { scheduleRetention } from './modules/trust/privacy.service';
 
 /** Everything the app needs from outside; `main.ts` builds it from config, tests build their own. */
 export interface AppDeps {
@@ -33,7 +31,7 @@ export interface AppDeps {
   /** Per-connection unsent backlog limits (slow readers past them are cut off); defaults when absent. */
   readerBacklog?: BacklogLimits;
   /** Test-only fault hooks (fault tests kill a node at a precise point). */
-  hooks?: { beforeAnnounce?: (comment: CommentRecord) => void };
+  hooks?: { beforeAnnounce?: (comment: Comment) => void };
 }
 
 /** A built, not yet listening, Parley node. */
@@ -49,25 +47,19 @@ export interface App {
 
 /** The composition root: services, HTTP app, realtime connections, cross-node invalidation. Never reads the environment or listens. */
 export async function createApp(deps: AppDeps): Promise<App> {
-  const { logger, mongo, redis } = deps;
+  const { logger } = deps;
   const keyPrefix = deps.redisPrefix ?? 'parley:';
   const metrics = createMetrics();
   const events = new DomainEvents({ logger, onSubscriberError: (event) => metrics.domainEventFailures.inc({ event }) });
   const state = { shuttingDown: false };
 
-  // 1. Services over their repositories.
+  // 1. Services over their repositories, and the hourly retention purge.
   const services = await buildServices({ ...deps, keyPrefix, events, metrics });
-  // Retention: bodies of rejected and deleted comments are blanked once their site's period has passed.
-  const retention = setInterval(
-    () => void services.privacy.purgeRetention().catch((err: unknown) => logger.error({ err }, 'retention purge failed')),
-    RETENTION_SWEEP_MS,
-  );
-  retention.unref();
+  const stopRetention = scheduleRetention(services.privacy, logger);
 
-  // 2. The HTTP app. Headers up to 32 KiB (Node: 16), so an oversized bearer token gets the SPEC's 401, not a bare 431.
-  const app = buildHttpApp({ config: deps.config, logger, metrics, mongo, redis, services, state });
-  const httpServer = http.createServer({ maxHeaderSize: 32 * 1024 }, app);
-  httpServer.keepAliveTimeout = 65_000;
+  // 2. The HTTP app and server.
+  const app = buildHttpApp({ ...deps, metrics, services, state });
+  const httpServer = createHttpServer(app);
 
   // 3. Realtime: Socket.IO, presence, connections, and the broadcast of domain events.
   const trustProxy = app.get('trust proxy fn') as (a: string, i: number) => boolean;
@@ -80,23 +72,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
     anyOrigin: deps.config.dev,
     trustProxy,
   });
-  const { io } = realtime;
 
   // 4. Cross-node invalidation of this node's caches.
-  attachInvalidation(io, services);
+  attachInvalidation(realtime.io, services);
 
   async function close(): Promise<void> {
     state.shuttingDown = true;
-    clearInterval(retention);
+    stopRetention();
     // Send every socket away first: clients reconnect to another node and recover there. Requests keep going.
-    const idle = setInterval(() => httpServer.closeIdleConnections(), 50);
-    const hard = setTimeout(() => httpServer.closeAllConnections(), 8000);
-    await realtime.close();
-    clearInterval(idle);
-    clearTimeout(hard);
+    await drainConnections(httpServer, () => realtime.close());
     await services.importJobs.close();
   }
 
   const { sites, auth, comments, moderation, privacy } = services;
-  return { httpServer, io, services: { sites, auth, comments, moderation, privacy }, events, close };
+  return { httpServer, io: realtime.io, services: { sites, auth, comments, moderation, privacy }, events, close };
 }

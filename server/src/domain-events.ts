@@ -1,20 +1,20 @@
 import { EventEmitter } from 'node:events';
-import type { CommentRecord } from './modules/comments/comments.repository';
+import type { Comment } from './modules/comments/comment';
 import type { FlagPayload } from '@parley/protocol';
 import type { Logger } from './logger';
 
 /** Everything services announce after a write has been persisted. */
 export interface DomainEventMap {
-  'comment.created': { comment: CommentRecord };
+  'comment.created': { comment: Comment };
   /**
    * A retried post found its comment already stored (the first attempt may have died before
    * announcing it): subscribers announce it again unless it demonstrably went out.
    */
-  'comment.retried': { comment: CommentRecord };
+  'comment.retried': { comment: Comment };
   /** `shadowBefore`: the comment was under a shadow ban before this change (an approval lifts it). */
-  'comment.updated': { comment: CommentRecord; previousStatus: CommentRecord['status']; shadowBefore?: boolean };
-  'comment.deleted': { comment: CommentRecord; previousStatus: CommentRecord['status'] };
-  'flag.created': { comment: CommentRecord; flag: FlagPayload };
+  'comment.updated': { comment: Comment; previousStatus: Comment['status']; shadowBefore?: boolean };
+  'comment.deleted': { comment: Comment; previousStatus: Comment['status'] };
+  'flag.created': { comment: Comment; flag: FlagPayload };
   'page.locked': { siteId: string; pageId: string; locked: boolean };
   /** A ban or unban: nodes drop what they cached of the site's moderation state. */
   'moderation.changed': { siteId: string };

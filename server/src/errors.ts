@@ -51,6 +51,15 @@ const {
 /** Server error codes a store answers while it shuts down, restarts or cannot reach its own storage. */
 const STORE_DOWN_CODES = new Set([6, 7, 89, 91, 189, 9001, 10107, 11600, 11602, 13435, 13436]);
 
+/**
+ * What the embedded store (FerretDB) says, as an InternalError (code 1) carrying PostgreSQL's or its
+ * driver's words, when the PostgreSQL under it is restarting, recovering or out of reach: connection
+ * exceptions (SQLSTATE class 08), shutdown and recovery (57P01–57P04), too many connections (53300),
+ * and the socket-level failures of its pool.
+ */
+const STORE_BACKEND_DOWN =
+  /SQLSTATE (08\w{3}|57P0[1-4]|53300)|conn closed|connection refused|failed to connect|unexpected EOF|broken pipe|connection reset/i;
+
 /** Driver class names that mean "no usable connection right now", for errors that cross realms. */
 const STORE_DOWN_NAMES = new Set([
   'MongoServerSelectionError',
@@ -70,7 +79,8 @@ const STORE_DOWN_NAMES = new Set([
  * Whether an error means the database could not be reached or was going away
  * (maps to 503, never 500): network and selection failures (and their
  * subclasses, e.g. a pool cleared by a dropped connection), the driver's
- * retryable/reset labels, and the codes a store answers while shutting down.
+ * retryable/reset labels, the codes a store answers while shutting down, and
+ * the embedded store's word that its PostgreSQL is away.
  */
 export function isStoreUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
@@ -86,6 +96,7 @@ export function isStoreUnavailable(err: unknown): boolean {
   const labelled = err as { hasErrorLabel?: (label: string) => boolean };
   if (labelled.hasErrorLabel?.('RetryableWriteError') || labelled.hasErrorLabel?.('ResetPool')) return true;
   if (err instanceof MongoServerError && typeof err.code === 'number' && STORE_DOWN_CODES.has(err.code)) return true;
+  if (err instanceof MongoServerError && err.code === 1 && STORE_BACKEND_DOWN.test(err.message)) return true;
   // mongoose buffers operations while disconnected and fails them with this name
   return err.name === 'MongooseError' && /buffering timed out|Client must be connected/i.test(err.message);
 }

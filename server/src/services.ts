@@ -5,8 +5,10 @@ import { ensureStoreIndexes } from './infra/store-indexes';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { AuthService } from './modules/auth/auth.service';
-import { CommentsRepository, type CommentRecord } from './modules/comments/comments.repository';
+import type { Comment } from './modules/comments/comment';
+import { CommentsRepository } from './modules/comments/comments.repository';
 import { CommentsService } from './modules/comments/comments.service';
+import { DuplicateGuard } from './modules/comments/duplicate-guard';
 import { ExportService } from './modules/imports/export.service';
 import { ImportService } from './modules/imports/import.service';
 import { ImportJobs } from './modules/imports/import-jobs';
@@ -37,7 +39,7 @@ export interface ServiceDeps {
   /** The PostgreSQL under the embedded store, when Parley runs on it: Parley adds the indexes FerretDB cannot make. */
   storePostgresUrl?: string | null;
   /** Test-only fault hooks (fault tests kill a node at a precise point). */
-  hooks?: { beforeAnnounce?: (comment: CommentRecord) => void };
+  hooks?: { beforeAnnounce?: (comment: Comment) => void };
 }
 
 /** Every use case of a node, over its repositories. */
@@ -106,14 +108,14 @@ export async function buildServices(deps: ServiceDeps): Promise<Services> {
     pages,
     moderation: modRepo,
     sites,
-    auth,
     rateLimits,
+    duplicates: new DuplicateGuard({ redis: deps.redis, keyPrefix: deps.keyPrefix, onFallback: () => rateLimits.noteFallback() }),
     events,
     metrics,
     logger,
     beforeAnnounce: deps.hooks?.beforeAnnounce,
   });
-  const moderation = new ModerationService({ comments, commentsRepo, repo: modRepo, pages, events });
+  const moderation = new ModerationService({ comments, repo: modRepo, pages, events });
   const exporter = new ExportService(mongo);
   const feeds = new FeedsService({ comments: commentsRepo, pages: pagesRepo, sites });
   const privacy = new PrivacyService({
@@ -122,7 +124,6 @@ export async function buildServices(deps: ServiceDeps): Promise<Services> {
     commentsRepo,
     moderation: modRepo,
     sites,
-    auth,
     events,
     logger,
   });

@@ -84,15 +84,10 @@ describe('fault: the store or its PostgreSQL is there but stops answering (SIGST
       const frozenAt = Date.now();
       frozen = targets[target]();
       signalStore('SIGSTOP');
-      // A direct probe during the hang: a clean 503, inside the bound.
-      const probe = await postAttempt(
-        lb.url,
-        site,
-        pageId,
-        tokenFor(site, 'prober'),
-        'while the store hangs',
-        `probe-hang-${target}`,
-      );
+      // A direct probe during the hang: a clean 503, inside the bound (retried with its nonce after the hang).
+      const sendProbe = () =>
+        postAttempt(lb.url, site, pageId, tokenFor(site, 'prober'), 'while the store hangs', `probe-hang-${target}`);
+      const probe = await sendProbe();
       await until(() => Date.now() - frozenAt > 7000, 10_000, 'the hang to last 7 s');
       const thawedAt = Date.now();
       signalStore('SIGCONT');
@@ -121,14 +116,7 @@ describe('fault: the store or its PostgreSQL is there but stops answering (SIGST
       const acked = new Map([...rest.acked, ...sockets.flatMap((s) => [...s.acked])]);
       expect(await verifyStored(store.uri, DB, site.siteId, acked)).toEqual([]);
       // The probe, retried with its nonce after the hang, is stored once too.
-      const retried = await postAttempt(
-        lb.url,
-        site,
-        pageId,
-        tokenFor(site, 'prober'),
-        'while the store hangs',
-        `probe-hang-${target}`,
-      );
+      const retried = await sendProbe();
       expect([200, 201]).toContain(retried.status);
       for (const n of nodes) {
         expect(n.alive()).toBe(true);

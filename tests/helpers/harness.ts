@@ -191,6 +191,27 @@ export function closeSockets(): void {
   openSockets.clear();
 }
 
+/** Closes every socket the helpers opened, then the node: the `afterAll` of most suites. */
+export async function stopNode(node: TestNode): Promise<void> {
+  closeSockets();
+  await node.close();
+}
+
+/** A node with one site (these fields) and its moderator's admin socket: the fixture of the moderation suites. */
+export async function startModeratedSite(
+  siteFields: Record<string, unknown> = {},
+  claims: TokenClaims = {},
+): Promise<{ node: TestNode; site: TestSite; mod: AdminClient }> {
+  const node = await startNode();
+  const site = await createSite(node, siteFields);
+  return { node, site, mod: await moderatorSocket(node, site, claims) };
+}
+
+/** A moderator's admin socket on a site (a moderator token with these claims). */
+export function moderatorSocket(node: TestNode, site: TestSite, claims: TokenClaims = {}): Promise<AdminClient> {
+  return adminSocket(node, { siteId: site.siteId, token: modToken(site, claims) });
+}
+
 /** Any event map, as socket.io-client's generics constrain them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the shape socket.io-client itself uses
 type EventsMap = Record<string, any>;

@@ -1,7 +1,38 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+
+/** Node arguments that run the `parley` CLI from source (tsx), as `npm run parley --` does. */
+export const PARLEY_CLI = ['--import', 'tsx', path.join(ROOT, 'server/src/cli/parley.ts')];
+
+/** What a finished CLI run printed, and its exit code. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `parley …` as a child process with only the env given (over PATH and NODE_ENV=development). */
+export function runParley(
+  args: string[],
+  env: Record<string, string>,
+  opts: { timeoutMs?: number; maxBuffer?: number } = {},
+): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [...PARLEY_CLI, ...args],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', ...env },
+        timeout: opts.timeoutMs ?? 60_000,
+        ...(opts.maxBuffer ? { maxBuffer: opts.maxBuffer } : {}),
+      },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
 
 /** A Parley server process started by a test. */
 export interface ServerProcess {

@@ -10,6 +10,7 @@ import {
   postComment,
   readerSocket,
   startNode,
+  stopNode,
   type TestNode,
 } from '../helpers/harness';
 
@@ -21,10 +22,7 @@ describe('guest tokens', () => {
   beforeAll(async () => {
     node = await startNode();
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   test('when the site allows guests, then a guest token is issued that posts as a role-less guest on REST and socket', async () => {
     const site = await createSite(node, { guests: true });

@@ -1,25 +1,24 @@
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { b64, hmacToken, now, withPayload } from '../helpers/jwt';
 import request from 'supertest';
 import { deriveKey } from '../../server/src/modules/sites/secret-box';
 import { GUEST_KID } from '../../server/src/modules/auth/tokens';
 import {
   SECRETS_KEY,
   adminSocket,
-  closeSockets,
   createSite,
   emitAck,
   postComment,
   readerSocket,
   signToken,
   startNode,
+  stopNode,
   uniqueId,
   type TestNode,
   type TestSite,
 } from '../helpers/harness';
 
-const now = () => Math.floor(Date.now() / 1000);
-const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const keyPair = (type: 'rsa' | 'ec') =>
   type === 'rsa'
     ? generateKeyPairSync('rsa', {
@@ -40,14 +39,6 @@ const roomy = { limits: { connectionsPerMinutePerIp: 100_000, postsPerMinutePerI
 function claims(site: TestSite, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { sub: uniqueId('u'), name: 'Reader', site: site.siteId, iat: now(), exp: now() + 3600, ...extra };
 }
-function hmacToken(payload: Record<string, unknown>, key: string | Buffer, header: Record<string, unknown> = {}): string {
-  const head = `${b64({ alg: 'HS256', typ: 'JWT', ...header })}.${b64(payload)}`;
-  return `${head}.${createHmac('sha256', key).update(head).digest('base64url')}`;
-}
-function withPayload(token: string, payload: Record<string, unknown>): string {
-  const [h, , s] = token.split('.');
-  return `${h}.${b64(payload)}.${s}`;
-}
 
 describe('reader tokens on REST and on the socket handshake', () => {
   let node: TestNode;
@@ -67,10 +58,7 @@ describe('reader tokens on REST and on the socket handshake', () => {
     const res = await request(node.url).post(`/api/v1/sites/${hs.siteId}/guest-token`).send({ name: 'Guest' });
     guestToken = res.body.token as string;
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   const bad: [string, () => { site: TestSite; token: string }][] = [
     ['alg none', () => ({ site: hs, token: `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims(hs))}.` })],

@@ -1,29 +1,12 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, startEmbeddedStore, type EmbeddedStore } from '../../server/src/infra/embedded-store';
-import { REPO_ROOT } from '../../server/src/paths';
 import { SECRETS_KEY, postComment, signToken, startNode } from '../helpers/harness';
-import { spawnServer, waitReady } from '../helpers/processes';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { runParley, spawnServer, waitReady } from '../helpers/processes';
 
 /** Runs `parley …` as a child process, the way `npm run parley --` does (tsx), with only the env given. */
-function parley(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', path.join(REPO_ROOT, 'server/src/cli/parley.ts'), ...args],
-      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', ...env }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const parley = (args: string[], env: Record<string, string>) => runParley(args, env);
 
 // Each run starts a Node process with tsx (1-2 s on a busy machine), so these tests need more than the default 5 s.
 jest.setTimeout(60_000);

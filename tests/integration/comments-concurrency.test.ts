@@ -1,12 +1,12 @@
 import request from 'supertest';
 import type { Comment, SortOrder } from '@parley/protocol';
 import {
-  closeSockets,
   createSite,
   listComments,
   postComment,
   signToken,
   startNode,
+  stopNode,
   until,
   type TestNode,
   type TestSite,
@@ -19,10 +19,7 @@ describe('comments under concurrency', () => {
   beforeAll(async () => {
     node = await startNode();
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   /** Ids of the page's top-level visible comments, read straight from the store. */
   async function storedIds(site: TestSite, pageId: string): Promise<Set<string>> {

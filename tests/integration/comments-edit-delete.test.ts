@@ -2,7 +2,6 @@ import { Types } from 'mongoose';
 import request from 'supertest';
 import type { Comment } from '@parley/protocol';
 import {
-  closeSockets,
   createSite,
   emitAck,
   listComments,
@@ -12,6 +11,7 @@ import {
   readerSocket,
   signToken,
   startNode,
+  stopNode,
   type TestNode,
   type TestSite,
 } from '../helpers/harness';
@@ -24,10 +24,7 @@ describe('comments: edit and delete over REST', () => {
   beforeAll(async () => {
     node = await startNode();
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   const edit = (id: string, token: string | null, body: unknown) => {
     const req = request(node.url).patch(`/api/v1/comments/${id}`);

@@ -1,5 +1,5 @@
 import { CommentsRepository, listingQuery, type ListQuery } from '../../server/src/modules/comments/comments.repository';
-import { closeSockets, createSite, postComment, signToken, startNode, type TestNode } from '../helpers/harness';
+import { createSite, postComment, signToken, startNode, stopNode, type TestNode } from '../helpers/harness';
 
 /** The parts of an explain answer the tests read: MongoDB's queryPlanner or FerretDB's Plan and pushdown flag. */
 type Explain = { queryPlanner: { winningPlan?: Record<string, unknown>; Plan?: string[] }; filterPushdown?: boolean };
@@ -33,10 +33,7 @@ describe('comments: indexes behind the queries', () => {
   beforeAll(async () => {
     node = await startNode();
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   test('when the collections are initialised, then the listing, nonce, reaction, flag and page indexes are declared, and the unique ones exist in the store', async () => {
     const repo = new CommentsRepository(node.mongo);

@@ -4,7 +4,7 @@ import { Types } from 'mongoose';
 import request from 'supertest';
 import { CommentsRepository } from '../../server/src/modules/comments/comments.repository';
 import { encodeCursor } from '../../server/src/modules/comments/cursor';
-import { closeSockets, createSite, postComment, signToken, startNode, type TestNode, type TestSite } from '../helpers/harness';
+import { createSite, postComment, signToken, startNode, stopNode, type TestNode, type TestSite } from '../helpers/harness';
 
 const MANY = { limits: { postsPerMinutePerUser: 10000, postsPerMinutePerIp: 10000 } };
 
@@ -34,10 +34,7 @@ describe('comments: injection and bad input', () => {
     token = signToken(site);
     existing = (await postComment(node, site, 'p', token, 'an existing comment')).body.comment.id;
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   const list = (qs: string, pageId = 'p') =>
     request(node.url).get(`/api/v1/sites/${site.siteId}/pages/${encodeURIComponent(pageId)}/comments${qs}`);

@@ -1,12 +1,11 @@
 import {
-  adminSocket,
-  closeSockets,
   createSite,
   emitAck,
-  modToken,
+  moderatorSocket,
   postComment,
   signToken,
   startNode,
+  stopNode,
   type TestNode,
 } from '../helpers/harness';
 
@@ -15,17 +14,14 @@ describe('retrying a post with the same clientNonce', () => {
   beforeAll(async () => {
     node = await startNode();
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   test('when the page was locked after the first post, then the retry still gets the first comment (200), not 423', async () => {
     const site = await createSite(node);
     const token = signToken(site, { sub: 'retrying-reader' });
     const first = await postComment(node, site, 'p', token, { body: 'first try', clientNonce: 'nonce-locked-1' });
     expect(first.status).toBe(201);
-    const mod = await adminSocket(node, { siteId: site.siteId, token: modToken(site) });
+    const mod = await moderatorSocket(node, site);
     expect(await emitAck(mod, 'page:lock', { pageId: 'p', locked: true })).toEqual({ ok: true });
 
     const retry = await postComment(node, site, 'p', token, { body: 'first try', clientNonce: 'nonce-locked-1' });

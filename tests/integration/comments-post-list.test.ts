@@ -1,13 +1,13 @@
 import request from 'supertest';
 import type { Comment } from '@parley/protocol';
 import {
-  closeSockets,
   createSite,
   listComments,
   modToken,
   postComment,
   signToken,
   startNode,
+  stopNode,
   uniqueId,
   type TestNode,
 } from '../helpers/harness';
@@ -41,10 +41,7 @@ describe('comments: post and list over REST', () => {
   beforeAll(async () => {
     node = await startNode();
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   test('when a reader posts, then the answer is 201 with the exact comment JSON and sanitized html', async () => {
     const site = await createSite(node);

@@ -1,18 +1,17 @@
 import request from 'supertest';
 import type { Comment } from '@parley/protocol';
 import {
-  adminSocket,
-  closeSockets,
   createSite,
   emitAck,
   listComments,
-  modToken,
+  moderatorSocket,
   nextEvent,
   postComment,
   readerSocket,
   record,
   signToken,
   startNode,
+  stopNode,
   until,
   type TestNode,
 } from '../helpers/harness';
@@ -24,10 +23,7 @@ describe('comments: reactions, flags and counts over REST', () => {
   beforeAll(async () => {
     node = await startNode();
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   const react = (method: 'put' | 'delete', id: string, token: string | null, type = 'like') => {
     const req = request(node.url)[method](`/api/v1/comments/${id}/reactions/${type}`);
@@ -87,7 +83,7 @@ describe('comments: reactions, flags and counts over REST', () => {
   test('when a reader flags a comment, then 202 answers the flag, moderators hear of it, and a second flag by the same reader is 409', async () => {
     const site = await createSite(node);
     const c = (await postComment(node, site, 'p', signToken(site), 'rude')).body.comment as Comment;
-    const mod = await adminSocket(node, { siteId: site.siteId, token: modToken(site) });
+    const mod = await moderatorSocket(node, site);
     const heard = nextEvent(mod, 'mod:flag');
     const ana = signToken(site, { sub: 'ana' });
     const res = await flag(c.id, ana, { reason: '  spam  ', extra: 'ignored' });

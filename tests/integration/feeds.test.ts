@@ -1,6 +1,6 @@
 import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
 import request from 'supertest';
-import { closeSockets, createSite, postComment, signToken, startNode, uniqueId, until, type TestNode } from '../helpers/harness';
+import { createSite, postComment, signToken, startNode, stopNode, uniqueId, until, type TestNode } from '../helpers/harness';
 
 const ATOM_NS = 'http://www.w3.org/2005/Atom';
 const LIMITS = { postsPerMinutePerUser: 1000, postsPerMinutePerIp: 1000 };
@@ -39,10 +39,7 @@ describe('Atom feeds', () => {
   beforeAll(async () => {
     node = await startNode();
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   test('when a page has comments, then its feed is Atom 1.0 with one entry per visible comment, newest first, with links', async () => {
     const site = await createSite(node, { limits: LIMITS });

@@ -1,15 +1,12 @@
 import request from 'supertest';
-import { closeSockets, createSite, signToken, startNode, type TestNode } from '../helpers/harness';
+import { createSite, signToken, startNode, stopNode, type TestNode } from '../helpers/harness';
 
 describe('HTTP basics', () => {
   let node: TestNode;
   beforeAll(async () => {
     node = await startNode();
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   test('when the process is up, then /healthz answers 200', async () => {
     const res = await request(node.url).get('/healthz');

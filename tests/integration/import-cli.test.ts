@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,30 +7,10 @@ import { REPO_ROOT } from '../../server/src/paths';
 import { SECRETS_KEY, createSite, startNode, until, type TestNode, workerDbName } from '../helpers/harness';
 import { disqusExport, type DisqusPost } from '../helpers/import-fixtures';
 import { listAll, storedCount } from '../helpers/import-run';
+import { PARLEY_CLI, runParley } from '../helpers/processes';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-const CLI = ['--import', 'tsx', path.join(REPO_ROOT, 'server/src/cli/parley.ts')];
-
-function parley(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [...CLI, ...args],
-      {
-        cwd: REPO_ROOT,
-        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', ...env },
-        timeout: 120_000,
-        maxBuffer: 64 * 1024 * 1024,
-      },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const parley = (args: string[], env: Record<string, string>) =>
+  runParley(args, env, { timeoutMs: 120_000, maxBuffer: 64 * 1024 * 1024 });
 
 /** A Disqus file of `n` comments on 20 pages; every fifth comment replies to the one before it. */
 function generated(n: number): string {
@@ -74,7 +54,7 @@ describe('parley import and export on the command line', () => {
     const site = await createSite(node);
     const file = path.join(tmp, 'big.xml');
     fs.writeFileSync(file, generated(6000));
-    const child = spawn(process.execPath, [...CLI, 'import', '--site', site.siteId, '--format', 'disqus', file], {
+    const child = spawn(process.execPath, [...PARLEY_CLI, 'import', '--site', site.siteId, '--format', 'disqus', file], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', ...env },
       stdio: 'ignore',

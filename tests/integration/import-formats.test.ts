@@ -1,13 +1,4 @@
-import {
-  adminSocket,
-  closeSockets,
-  createSite,
-  emitAck,
-  modToken,
-  startNode,
-  type TestNode,
-  workerDbName,
-} from '../helpers/harness';
+import { closeSockets, createSite, emitAck, moderatorSocket, startNode, workerDbName, type TestNode } from '../helpers/harness';
 import { commentoExport, remark42Backup, wxrExport, type WpItem } from '../helpers/import-fixtures';
 import { importText, listAll, storedCount } from '../helpers/import-run';
 
@@ -78,7 +69,7 @@ describe('importing WordPress, Commento and Remark42 exports', () => {
     ]);
 
     // The held comment waits in the moderation queue like a native one.
-    const moderator = await adminSocket(node, { siteId: site.siteId, token: modToken(site) });
+    const moderator = await moderatorSocket(node, site);
     const queue = await emitAck(moderator, 'queue:list', { status: 'pending' });
     expect(queue.ok && queue.comments.map((c) => c.body)).toEqual(['awaiting moderation']);
 

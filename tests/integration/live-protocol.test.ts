@@ -1,7 +1,6 @@
 import type { Socket as ClientSocket } from 'socket.io-client';
 import {
   adminSocket,
-  closeSockets,
   createSite,
   emitAck,
   listComments,
@@ -10,6 +9,7 @@ import {
   readerSocket,
   signToken,
   startNode,
+  stopNode,
   until,
   type TestNode,
   type TestSite,
@@ -54,10 +54,7 @@ describe('reader socket protocol and hygiene', () => {
     node = await startNode();
     site = await createSite(node);
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   test.each([
     ['page:join', BAD_PAGE_PAYLOADS],

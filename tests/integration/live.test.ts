@@ -1,10 +1,9 @@
 import request from 'supertest';
 import type { EventPayload, ServerToClientEvents } from '@parley/protocol';
 import {
-  adminSocket,
-  closeSockets,
   createSite,
   emitAck,
+  moderatorSocket,
   modToken,
   nextEvent,
   postComment,
@@ -12,6 +11,7 @@ import {
   record,
   signToken,
   startNode,
+  stopNode,
   uniqueId,
   type ReaderClient,
   type TestNode,
@@ -46,10 +46,7 @@ describe('live delivery to the readers of a page (one node)', () => {
       emitAck(q, 'page:join', { pageId: Q }),
     ]);
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   /**
    * Posts a marker comment to both pages and waits until every reader has it.
@@ -155,10 +152,7 @@ describe('live delivery to the readers of a page (one node)', () => {
 
 describe('live delivery of held comments (pre-moderated site)', () => {
   let node: TestNode;
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
   beforeAll(async () => {
     node = await startNode();
   });
@@ -168,7 +162,7 @@ describe('live delivery of held comments (pre-moderated site)', () => {
     const author = signToken(site, { sub: 'held-author' });
     const reader = await readerSocket(node, { siteId: site.siteId });
     const own = await readerSocket(node, { siteId: site.siteId, token: author }); // a second tab of the author, not on the page
-    const mod = await adminSocket(node, { siteId: site.siteId, token: modToken(site) });
+    const mod = await moderatorSocket(node, site);
     await emitAck(reader, 'page:join', { pageId: 'held' });
     const readerLog = record(reader, 'comment:created');
     const ownGot = nextEvent(own, 'comment:created');

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import {
-  closeSockets,
   createSite,
   emitAck,
   nextEvent,
@@ -10,6 +9,7 @@ import {
   readerSocket,
   signToken,
   startNode,
+  stopNode,
   uniqueId,
   type TestNode,
 } from '../helpers/harness';
@@ -35,10 +35,7 @@ describe('metrics', () => {
   beforeAll(async () => {
     node = await startNode();
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   test('when /metrics is scraped, then the default Node.js and process metrics carry their standard names', async () => {
     const res = await request(node.url).get('/metrics');

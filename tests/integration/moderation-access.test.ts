@@ -3,16 +3,17 @@ import type { Comment } from '@parley/protocol';
 import {
   ADMIN_KEY,
   adminSocket,
-  closeSockets,
   createSite,
   emitAck,
   listComments,
+  moderatorSocket,
   modToken,
   nextEvent,
   postComment,
   record,
   signToken,
   startNode,
+  stopNode,
   uniqueId,
   type AdminClient,
   type TestNode,
@@ -41,12 +42,9 @@ describe('who may moderate, and the audit log', () => {
     node = await startNode();
     site = await createSite(node, { limits: LIMITS, moderation: 'pre' });
     other = await createSite(node, { limits: LIMITS, moderation: 'pre' });
-    mod = await adminSocket(node, { siteId: site.siteId, token: modToken(site, { sub: 'mod-a', name: 'Ann Mod' }) });
+    mod = await moderatorSocket(node, site, { sub: 'mod-a', name: 'Ann Mod' });
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   const audit = (siteId: string, bearer?: string, query: Record<string, string | number> = {}) => {
     const req = request(node.url).get(`/api/v1/sites/${siteId}/audit`).query(query);
@@ -89,10 +87,7 @@ describe('who may moderate, and the audit log', () => {
 
   test('when comments and flags arrive, then mod:comment and mod:flag reach the moderators of that site only', async () => {
     const [s1, s2] = [await createSite(node, { limits: LIMITS }), await createSite(node, { limits: LIMITS })];
-    const [m1, m2] = [
-      await adminSocket(node, { siteId: s1.siteId, token: modToken(s1) }),
-      await adminSocket(node, { siteId: s2.siteId, token: modToken(s2) }),
-    ];
+    const [m1, m2] = [await moderatorSocket(node, s1), await moderatorSocket(node, s2)];
     const logs = [m1, m2].map((m) => ({
       comments: record(m, 'mod:comment'),
       flags: record(m, 'mod:flag'),
@@ -126,7 +121,7 @@ describe('who may moderate, and the audit log', () => {
 
   test('when moderators act, then each action is in the audit log with who, what, when and why', async () => {
     const s = await createSite(node, { limits: LIMITS, moderation: 'pre' });
-    const m = await adminSocket(node, { siteId: s.siteId, token: modToken(s, { sub: 'auditor', name: 'Audra' }) });
+    const m = await moderatorSocket(node, s, { sub: 'auditor', name: 'Audra' });
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await postComment(node, s, 'audited', signToken(s), `audited ${i}`)).body.comment.id);
     const started = Date.now();

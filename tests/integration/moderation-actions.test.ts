@@ -1,17 +1,16 @@
 import request from 'supertest';
 import type { Comment } from '@parley/protocol';
 import {
-  adminSocket,
-  closeSockets,
   createSite,
   emitAck,
   listComments,
-  modToken,
+  moderatorSocket,
   nextEvent,
   postComment,
   readerSocket,
   signToken,
-  startNode,
+  startModeratedSite,
+  stopNode,
   uniqueId,
   until,
   type AdminClient,
@@ -28,14 +27,9 @@ describe('admin events and their effect on readers', () => {
   let site: TestSite;
   let mod: AdminClient;
   beforeAll(async () => {
-    node = await startNode();
-    site = await createSite(node, { limits: LIMITS });
-    mod = await adminSocket(node, { siteId: site.siteId, token: modToken(site, { name: 'Mia Mod' }) });
+    ({ node, site, mod } = await startModeratedSite({ limits: LIMITS }, { name: 'Mia Mod' }));
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   async function reader(pageId: string): Promise<ReaderClient> {
     const socket = await readerSocket(node, { siteId: site.siteId });
@@ -186,7 +180,7 @@ describe('admin events and their effect on readers', () => {
 
   test('when held comments pile up, then queue:list pending pages through them newest first with a cursor', async () => {
     const pre = await createSite(node, { moderation: 'pre', limits: LIMITS });
-    const preMod = await adminSocket(node, { siteId: pre.siteId, token: modToken(pre) });
+    const preMod = await moderatorSocket(node, pre);
     const held: string[] = [];
     for (let i = 0; i < 5; i++) held.push((await postComment(node, pre, 'queue', signToken(pre), `held ${i}`)).body.comment.id);
     const seen: string[] = [];

@@ -2,11 +2,10 @@ import request from 'supertest';
 import type { Comment } from '@parley/protocol';
 import {
   ADMIN_KEY,
-  adminSocket,
-  closeSockets,
   createSite,
   emitAck,
   listComments,
+  moderatorSocket,
   modToken,
   nextEvent,
   postComment,
@@ -14,6 +13,7 @@ import {
   record,
   signToken,
   startNode,
+  stopNode,
   uniqueId,
   type TestNode,
 } from '../helpers/harness';
@@ -25,10 +25,7 @@ describe('moderation modes', () => {
   beforeAll(async () => {
     node = await startNode();
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   /** A site in a mode, a reader on one of its pages and a moderator socket. */
   async function setup(overrides: Record<string, unknown>) {
@@ -36,7 +33,7 @@ describe('moderation modes', () => {
     const pageId = uniqueId('page');
     const reader = await readerSocket(node, { siteId: site.siteId });
     await emitAck(reader, 'page:join', { pageId });
-    const mod = await adminSocket(node, { siteId: site.siteId, token: modToken(site) });
+    const mod = await moderatorSocket(node, site);
     return { site, pageId, reader, mod, seen: record(reader, 'comment:created') };
   }
 

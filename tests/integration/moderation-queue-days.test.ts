@@ -1,12 +1,11 @@
 import { Types } from 'mongoose';
 import { CommentsRepository } from '../../server/src/modules/comments/comments.repository';
-import { dayOf, queueDayModel } from '../../server/src/modules/comments/queue-days';
+import { dayOf, queueDayModel, queueMonthModel } from '../../server/src/modules/comments/queue-days';
 import {
-  adminSocket,
   closeSockets,
   createSite,
   emitAck,
-  modToken,
+  moderatorSocket,
   startNode,
   uniqueId,
   type AdminClient,
@@ -41,14 +40,14 @@ function oldComment(siteId: string, daysAgo: number, status: 'pending' | 'visibl
   };
 }
 
-describe('moderation queues read day by day', () => {
+describe('moderation queues read month by month, then day by day', () => {
   let node: TestNode;
   let site: TestSite;
   let mod: AdminClient;
   beforeAll(async () => {
     node = await startNode({ dbName: uniqueId('queue_days').replace(/-/g, '_') });
     site = await createSite(node);
-    mod = await adminSocket(node, { siteId: site.siteId, token: modToken(site) });
+    mod = await moderatorSocket(node, site);
   });
   afterAll(async () => {
     closeSockets();
@@ -82,12 +81,12 @@ describe('moderation queues read day by day', () => {
         oldComment(site.siteId, 2, 'visible'),
         oldComment(site.siteId, 60, 'visible', true),
       ]);
-    // A database of the months index before it: its marker, and its index of months, which the backfill retires.
+    // The marker of a database that already ran the backfill goes; the next start runs it.
     await node.mongo.db!.collection('parley_meta').deleteMany({});
-    await node.mongo.db!.collection('queue_months').insertOne({ siteId: site.siteId, kind: 'pending', month: '2001-01' });
     await new CommentsRepository(node.mongo).init('unique');
-    const collections = (await node.mongo.db!.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
-    expect(collections).not.toContain('queue_months');
+    const listed = await queueDayModel(node.mongo).find({ siteId: site.siteId, kind: 'pending' }).lean();
+    expect(listed.map((d) => d.month).sort()).toEqual(listed.map((d) => d.day.slice(0, 7)).sort());
+    expect(listed).toHaveLength(days.length);
 
     const expected = days.map((d) => `held ${d} days ago`);
     expect(await pageThrough('pending', 2)).toEqual(expected);
@@ -96,18 +95,28 @@ describe('moderation queues read day by day', () => {
     expect(await pageThrough('flagged', 2)).toEqual(['held 60 days ago']);
   });
 
-  test('when a listed day has no queued comment left, then a queue read drops it once it is stale, and keeps a freshly touched one', async () => {
+  test('when a listed day or month has no queued comment left, then a queue read drops it once it is stale, and keeps a freshly touched one', async () => {
     const Day = queueDayModel(node.mongo);
-    const staleDay = '2001-01-01';
-    const freshDay = '2001-01-02';
+    const Month = queueMonthModel(node.mongo);
+    const hourAgo = new Date(Date.now() - 3600_000);
+    const entry = { siteId: site.siteId, kind: 'pending' as const };
+    await Month.insertMany([
+      { ...entry, month: '2001-01', touchedAt: hourAgo },
+      { ...entry, month: '2000-06', touchedAt: hourAgo },
+      { ...entry, month: '2000-05', touchedAt: new Date() },
+    ]);
     await Day.insertMany([
-      { siteId: site.siteId, kind: 'pending', day: staleDay, touchedAt: new Date(Date.now() - 3600_000) },
-      { siteId: site.siteId, kind: 'pending', day: freshDay, touchedAt: new Date() },
+      { ...entry, month: '2001-01', day: '2001-01-01', touchedAt: hourAgo },
+      { ...entry, month: '2001-01', day: '2001-01-02', touchedAt: new Date() },
     ]);
     await emitAck(mod, 'queue:list', { status: 'pending', limit: 100 });
-    const days = (await Day.find({ siteId: site.siteId, kind: 'pending' }).lean()).map((d) => d.day);
-    expect(days).not.toContain(staleDay);
-    expect(days).toContain(freshDay);
+    const days = (await Day.find(entry).lean()).map((d) => d.day);
+    expect(days).not.toContain('2001-01-01');
+    expect(days).toContain('2001-01-02');
+    const months = (await Month.find(entry).lean()).map((m) => m.month);
+    expect(months).toContain('2001-01');
+    expect(months).not.toContain('2000-06');
+    expect(months).toContain('2000-05');
   });
 
   test('when a comment stored before the days index is flagged later, then it carries its day and the flagged queue shows it', async () => {

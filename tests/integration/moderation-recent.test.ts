@@ -1,10 +1,13 @@
-import type { Comment } from '../../client-sdk/src/protocol';
+import { Types } from 'mongoose';
+import type { Comment } from '@parley/protocol';
+import { CommentsRepository } from '../../server/src/modules/comments/comments.repository';
+import { dayOf } from '../../server/src/modules/comments/queue-days';
 import { closeClients, sdkAdmin } from './sdk-helpers';
 import {
-  adminSocket,
   closeSockets,
   createSite,
   emitAck,
+  moderatorSocket,
   modToken,
   postComment,
   signToken,
@@ -28,7 +31,7 @@ describe('moderation: recent comments and search', () => {
   });
 
   async function moderator(site: TestSite) {
-    return adminSocket(node, { siteId: site.siteId, token: modToken(site) });
+    return moderatorSocket(node, site);
   }
 
   test('when a moderator opens Recent, then the site’s comments of every status arrive newest first, paged by cursor', async () => {
@@ -88,6 +91,59 @@ describe('moderation: recent comments and search', () => {
     const rest = await mod.recent({ limit: 2, cursor: first.nextCursor });
     expect({ ids: rest.comments.map((c) => c.id), next: rest.nextCursor }).toEqual({ ids: [ids[0]], next: null });
     expect((await mod.recent({ text: 'APPLE' })).comments.map((c) => c.id)).toEqual([ids[2], ids[0]]);
+  });
+
+  test('when a site’s comments span years, then Recent walks them newest first across the days it reads one by one and the older rest, without gaps', async () => {
+    const site = await createSite(node, { limits: LIMITS });
+    // Straight into the store, dated by their ids: within the walked days, at its edge, beyond it, and one of a
+    // database from before comments carried their day (no `day`: the start-up backfill gives it one).
+    const daysAgo = [0, 1, 9, 61, 62, 63, 200, 900];
+    const docs = daysAgo.map((d) => {
+      const _id = Types.ObjectId.createFromTime(Math.floor((Date.now() - d * 86_400_000 - 60_000) / 1000));
+      return {
+        _id,
+        siteId: site.siteId,
+        pageId: `/p${d % 3}`,
+        parentId: null,
+        depth: 0,
+        authorId: 'old',
+        authorName: 'Old',
+        authorAvatar: null,
+        authorGuest: false,
+        body: `${d} days ago`,
+        html: `<p>${d} days ago</p>`,
+        status: 'visible',
+        clientNonce: uniqueId('n'),
+        createdAt: _id.getTimestamp(),
+        editedAt: null,
+        replyCount: 0,
+        likeCount: 0,
+        flagCount: 0,
+        flagOpen: false,
+        modReason: null,
+        ...(d === 9 ? {} : { day: dayOf(_id) }),
+      };
+    });
+    await node.mongo.db!.collection('comments').insertMany(docs);
+    await node.mongo.db!.collection('parley_meta').deleteMany({});
+    await new CommentsRepository(node.mongo).init('unique');
+
+    const mod = await moderator(site);
+    for (const limit of [1, 3, 100]) {
+      const bodies: string[] = [];
+      let cursor: string | null = null;
+      for (let i = 0; i < 20; i++) {
+        const ack: { ok: boolean; comments: Comment[]; nextCursor: string | null } = await emitAck(mod, 'comments:recent', {
+          limit,
+          ...(cursor ? { cursor } : {}),
+        });
+        expect(ack.ok).toBe(true);
+        bodies.push(...ack.comments.map((c) => c.body));
+        cursor = ack.nextCursor;
+        if (!cursor) break;
+      }
+      expect(bodies).toEqual(daysAgo.map((d) => `${d} days ago`));
+    }
   });
 
   test('when the payload is malformed, then the ack is bad_request and nothing else happens', async () => {

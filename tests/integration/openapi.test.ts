@@ -1,7 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import request from 'supertest';
-import { closeSockets, createSite, modToken, postComment, signToken, startNode, type TestNode } from '../helpers/harness';
+import { createSite, modToken, postComment, signToken, startNode, stopNode, type TestNode } from '../helpers/harness';
 
 type Doc = {
   openapi: string;
@@ -24,10 +24,7 @@ describe('OpenAPI document', () => {
     addFormats(ajv);
     ajv.addSchema({ ...doc, $id: DOC_ID });
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   /** Validates a real response against the document's schema for that route and status. */
   function expectDocumented(method: string, path: string, res: request.Response): void {

@@ -2,7 +2,6 @@ import request from 'supertest';
 import {
   ADMIN_KEY,
   adminSocket,
-  closeSockets,
   createSite,
   emitAck,
   modToken,
@@ -11,6 +10,7 @@ import {
   readerSocket,
   signToken,
   startNode,
+  stopNode,
   uniqueId,
   type TestNode,
 } from '../helpers/harness';
@@ -22,10 +22,7 @@ describe('admin REST for sites', () => {
   beforeAll(async () => {
     node = await startNode();
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   const routes = (id: string): [string, string, object?][] => [
     ['post', '/api/v1/sites', { siteId: uniqueId('k'), name: 'K' }],

@@ -7,6 +7,7 @@ import {
   readerSocket,
   signToken,
   startNode,
+  stopNode,
   type TestNode,
   type TestSite,
 } from '../helpers/harness';
@@ -24,10 +25,7 @@ describe('browser origins in production', () => {
     news = await createSite(node, { origins: [NEWS], guests: true });
     blog = await createSite(node, { origins: [BLOG] });
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   const listUrl = (site: TestSite) => `/api/v1/sites/${site.siteId}/pages/p/comments`;
 

@@ -59,7 +59,8 @@ describe('embedded store: every hot query is served by an index', () => {
     for (let p = 0; p < PAGES; p++) {
       const top: Types.ObjectId[] = [];
       for (let i = 0; i < PER_PAGE; i++) {
-        const _id = Types.ObjectId.createFromTime(Math.floor((now - (p * PER_PAGE + i) * 1000) / 1000));
+        // An hour apart: 10,000 comments over 14 months, some two dozen a day.
+        const _id = Types.ObjectId.createFromTime(Math.floor((now - (p * PER_PAGE + i) * 3_600_000) / 1000));
         const reply = i % 5 === 4 && top.length > 0;
         if (!reply) top.push(_id);
         comments.push({
@@ -76,7 +77,7 @@ describe('embedded store: every hot query is served by an index', () => {
           html: `<p>comment ${i} on page ${p}</p>`,
           status: i % 40 === 0 ? 'pending' : 'visible',
           clientNonce: `n-${p}-${i}`,
-          createdAt: new Date(now - (p * PER_PAGE + i) * 1000),
+          createdAt: _id.getTimestamp(),
           editedAt: null,
           replyCount: 0,
           likeCount: i % 7,
@@ -179,6 +180,12 @@ describe('embedded store: every hot query is served by an index', () => {
     ],
     ['the lookup of a comment by id', 'comments', () => ({ _id: someId })],
     ['the nonce lookup', 'comments', () => ({ siteId: SITE, authorId: 'u3', clientNonce: 'n-9-3' })],
+    ["an author's comments (privacy export, search by author)", 'comments', () => ({ siteId: SITE, authorId: 'u3' })],
+    [
+      "a day of a site's latest comments (feeds, Recent)",
+      'comments',
+      () => ({ siteId: SITE, status: 'visible', day: dayOf(someId) }),
+    ],
     ['a pending queue page', 'comments', () => queueDayFilter(SITE, 'pending', dayOf(someId), someId.toHexString())],
     ['the flagged queue', 'comments', () => queueDayFilter(SITE, 'flagged', dayOf(someId), null)],
     ['the page state and counter (one of the counts)', 'pages', () => ({ siteId: SITE, pageId: '/page-42' })],
@@ -225,6 +232,19 @@ describe('embedded store: every hot query is served by an index', () => {
     expect(await optionsOf()).toContain('fastupdate=on');
     await ensureStoreIndexes(process.env.TEST_STORE_POSTGRES_URL!, node.mongo.name);
     expect(await optionsOf()).toContain('fastupdate=off');
+  });
+
+  test('when the store holds a Parley index no query needs any more, then the next start drops it', async () => {
+    const table = tables.get('comments')!;
+    const retired = `parley_retired_${table}`.slice(0, 63);
+    await pg.query(`CREATE INDEX "${retired}" ON "${node.mongo.name}"."${table}" USING gin ((_jsonb -> 'body') jsonb_path_ops)`);
+    await ensureStoreIndexes(process.env.TEST_STORE_POSTGRES_URL!, node.mongo.name);
+    const left = await pg.query(`SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND indexname = $2`, [node.mongo.name, retired]);
+    expect(left.rowCount).toBe(0);
+    const kept = await pg.query(`SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE 'parley\\_%'`, [
+      node.mongo.name,
+    ]);
+    expect(kept.rowCount).toBeGreaterThanOrEqual(10);
   });
 
   test('when counts of 20 pages are read, then they come from those per-page lookups and are right', async () => {

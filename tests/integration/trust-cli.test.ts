@@ -1,32 +1,21 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { REPO_ROOT } from '../../server/src/paths';
-import type { DataExport } from '../../client-sdk/src/protocol';
+import type { DataExport } from '@parley/protocol';
 import {
   SECRETS_KEY,
-  closeSockets,
   createSite,
   listComments,
   postComment,
   signToken,
   startNode,
+  stopNode,
   uniqueId,
   type TestNode,
 } from '../helpers/harness';
+import { runParley } from '../helpers/processes';
 
 // Each run starts a Node process with tsx (1-2 s on a busy machine).
 jest.setTimeout(60_000);
 
-function parley(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', path.join(REPO_ROOT, 'server/src/cli/parley.ts'), ...args],
-      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', ...env }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const parley = (args: string[], env: Record<string, string>) => runParley(args, env);
 
 describe('the parley CLI for readers’ data', () => {
   let node: TestNode;
@@ -38,10 +27,7 @@ describe('the parley CLI for readers’ data', () => {
     uri.pathname = `/${dbName}`;
     env = { MONGODB_URI: uri.toString(), SECRETS_KEY };
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   test('when the owner exports and then erases a user id with the CLI, then the export has their comment and afterwards nothing shows it', async () => {
     const site = await createSite(node);

@@ -1,9 +1,7 @@
 import request from 'supertest';
-import type { Comment } from '../../client-sdk/src/protocol';
+import type { Comment } from '@parley/protocol';
 import {
   ADMIN_KEY,
-  adminSocket,
-  closeSockets,
   createSite,
   emitAck,
   listComments,
@@ -13,7 +11,8 @@ import {
   readerSocket,
   record,
   signToken,
-  startNode,
+  startModeratedSite,
+  stopNode,
   uniqueId,
   type AdminClient,
   type TestNode,
@@ -35,14 +34,9 @@ describe('link holds and the honeypot', () => {
   let site: TestSite;
   let mod: AdminClient;
   beforeAll(async () => {
-    node = await startNode();
-    site = await createSite(node, { guests: true, limits: LIMITS, linkHold: 2 });
-    mod = await adminSocket(node, { siteId: site.siteId, token: modToken(site) });
+    ({ node, site, mod } = await startModeratedSite({ guests: true, limits: LIMITS, linkHold: 2 }));
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   test('when an untrusted author posts more links than the site allows, then 202 pending with the reason for moderators', async () => {
     const pageId = uniqueId('p');
@@ -114,14 +108,9 @@ describe('shadow bans', () => {
   let site: TestSite;
   let mod: AdminClient;
   beforeAll(async () => {
-    node = await startNode();
-    site = await createSite(node, { limits: LIMITS });
-    mod = await adminSocket(node, { siteId: site.siteId, token: modToken(site, { name: 'Mia' }) });
+    ({ node, site, mod } = await startModeratedSite({ limits: LIMITS }, { name: 'Mia' }));
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   test('when a user is shadow banned, then they see their comments as usual and nobody else does, until unbanned', async () => {
     const pageId = uniqueId('p');

@@ -1,7 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import request from 'supertest';
-import { ADMIN_KEY, closeSockets, createSite, postComment, signToken, startNode, type TestNode } from '../helpers/harness';
+import { ADMIN_KEY, createSite, postComment, signToken, startNode, stopNode, type TestNode } from '../helpers/harness';
 
 const DOC_ID = 'https://parley.test/openapi.json';
 
@@ -15,10 +15,7 @@ describe('OpenAPI of the trust-and-safety routes', () => {
     addFormats(ajv);
     ajv.addSchema({ ...doc, $id: DOC_ID });
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   function expectDocumented(method: string, path: string, res: request.Response): void {
     const pointer = `${DOC_ID}#/paths/${path.replace(/\//g, '~1')}/${method}/responses/${res.status}/content/application~1json/schema`;

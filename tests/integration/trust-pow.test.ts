@@ -1,18 +1,18 @@
 import request from 'supertest';
-import { solvePow } from '../../client-sdk/src/pow';
-import { createClient } from '../../client-sdk/src/client';
-import { PowRequiredError } from '../../client-sdk/src/errors';
-import type { PowChallengeResponse } from '../../client-sdk/src/protocol';
+import { solvePow } from '@parley/sdk/pow';
+import { createClient } from '@parley/sdk/client';
+import { PowRequiredError } from '@parley/sdk/errors';
+import type { PowChallengeResponse } from '@parley/protocol';
 import {
-  adminSocket,
-  closeSockets,
   createSite,
   emitAck,
+  moderatorSocket,
   modToken,
   postComment,
   readerSocket,
   signToken,
   startNode,
+  stopNode,
   uniqueId,
   type TestNode,
   type TestSite,
@@ -41,10 +41,7 @@ describe('proof of work for untrusted posters', () => {
   beforeAll(async () => {
     node = await startNode();
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   test('when a site leaves proofOfWork unset, then it is off and guests post without work', async () => {
     const site = await createSite(node, { guests: true });
@@ -148,7 +145,7 @@ describe('proof of work for untrusted posters', () => {
     const firstProof = await solved(node, site);
     const held = await postComment(node, site, '/t', reader, { body: 'my first', proofOfWork: firstProof });
     expect(held.status).toBe(202);
-    const mod = await adminSocket(node, { siteId: site.siteId, token: modToken(site) });
+    const mod = await moderatorSocket(node, site);
     expect(await emitAck(mod, 'comment:approve', { commentId: held.body.comment.id })).toMatchObject({ ok: true });
     const trusted = await postComment(node, site, '/t', reader, 'no work now');
     expect(trusted.status).toBe(201);
@@ -186,10 +183,7 @@ describe('proof of work without Redis', () => {
   beforeAll(async () => {
     node = await startNode({ redis: 'none' });
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   test('when the node runs without Redis, then a solution is still accepted once (remembered in the node)', async () => {
     const site = await createSite(node, { guests: true, proofOfWork: 'guests' });

@@ -1,16 +1,16 @@
 import request from 'supertest';
-import type { Comment, DataExport } from '../../client-sdk/src/protocol';
+import type { Comment, DataExport } from '@parley/protocol';
 import {
   ADMIN_KEY,
-  adminSocket,
-  closeSockets,
   createSite,
   emitAck,
   listComments,
+  moderatorSocket,
   modToken,
   postComment,
   signToken,
   startNode,
+  stopNode,
   uniqueId,
   type TestNode,
   type TestSite,
@@ -26,10 +26,7 @@ describe("readers' data rights", () => {
     node = await startNode();
     site = await createSite(node, { limits: LIMITS });
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   const as = (token: string) => ({
     export: () => request(node.url).get(`/api/v1/sites/${site.siteId}/me/export`).set('Authorization', `Bearer ${token}`),
@@ -138,16 +135,13 @@ describe('retention and IP addresses', () => {
   beforeAll(async () => {
     node = await startNode();
   });
-  afterAll(async () => {
-    closeSockets();
-    await node.close();
-  });
+  afterAll(() => stopNode(node));
 
   test('when a rejected comment outlives the retention period, then its body is purged; before that it stays', async () => {
     const site = await createSite(node, { retentionDays: 7 });
     const keep = await createSite(node);
-    const mod = await adminSocket(node, { siteId: site.siteId, token: modToken(site) });
-    const keepMod = await adminSocket(node, { siteId: keep.siteId, token: modToken(keep) });
+    const mod = await moderatorSocket(node, site);
+    const keepMod = await moderatorSocket(node, keep);
     const posted = await postComment(node, site, '/r', signToken(site), 'rejected words');
     await emitAck(mod, 'comment:reject', { commentId: posted.body.comment.id });
     const kept = await postComment(node, keep, '/r', signToken(keep), 'kept forever');

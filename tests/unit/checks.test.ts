@@ -10,7 +10,7 @@ import {
   runChecks,
   type CheckInput,
   type Verdict,
-} from '../../server/src/modules/moderation/checks';
+} from '../../server/src/modules/comments/checks';
 
 type Overrides = {
   site?: Partial<CheckInput['site']>;

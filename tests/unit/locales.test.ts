@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { LANGUAGES, en, fmt, textsFor } from '../../client-sdk/src/widget/texts';
+import { LANGUAGES, en, fmt, textsFor } from '@parley/sdk/widget/texts';
 
 const LOCALES_DIR = path.join(__dirname, '../../client-sdk/src/widget/locales');
 const placeholders = (text: string) => [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))].sort();

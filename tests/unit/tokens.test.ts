@@ -1,10 +1,9 @@
-import { createHmac, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { b64, hmacToken, now, withPayload } from '../helpers/jwt';
 import { AppError } from '../../server/src/errors';
 import { GUEST_KID, signGuestToken, verifyReaderToken, type TokenSite } from '../../server/src/modules/auth/tokens';
 
-const now = () => Math.floor(Date.now() / 1000);
-const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const rsa = generateKeyPairSync('rsa', {
   modulusLength: 2048,
   publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -24,15 +23,6 @@ const esSite: TokenSite = { siteId: 'news', publicKey: ec.publicKey, secret: nul
 
 function claims(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { sub: 'u1', name: 'Ana', site: 'news', iat: now(), exp: now() + 3600, ...extra };
-}
-/** HS256 by hand, so keys jsonwebtoken refuses to sign with (a PEM public key) can be used. */
-function hmacToken(payload: Record<string, unknown>, key: string | Buffer, header: Record<string, unknown> = {}): string {
-  const head = `${b64({ alg: 'HS256', typ: 'JWT', ...header })}.${b64(payload)}`;
-  return `${head}.${createHmac('sha256', key).update(head).digest('base64url')}`;
-}
-function withPayload(token: string, payload: Record<string, unknown>): string {
-  const [h, , s] = token.split('.');
-  return `${h}.${b64(payload)}.${s}`;
 }
 const hs = (c: Record<string, unknown>, key = secret) => jwt.sign(c, key, { algorithm: 'HS256' });
 const guest = (c: Record<string, unknown>) => jwt.sign(c, guestKey, { algorithm: 'HS256', keyid: GUEST_KID });

@@ -1,4 +1,4 @@
-import { countLinks, linkHold, type CheckInput } from '../../server/src/modules/moderation/checks';
+import { countLinks, linkHold, type CheckInput } from '../../server/src/modules/comments/checks';
 import { KeyHasher } from '../../server/src/modules/trust/key-hasher';
 import { IP_BURST_STEP, POW_LEVELS, powLevel, SITE_BURST_STEP } from '../../server/src/modules/trust/pow-levels';
 

@@ -3,9 +3,12 @@ import type { Comment } from '../protocol';
 import type { Item } from './comment-view';
 import { charCount, createComposer, MAX_CHARS, setFormDisabled, setFormError, updateCounter } from './composer';
 import { closest, h, randomId } from './dom';
-import { saveGuestToken, viewerOf } from './identity';
+import { saveGuestToken } from './identity';
+import type { Incoming } from './incoming';
 import { downloadMyData, eraseMyData } from './my-data';
-import type { Widget } from './widget';
+import type { WidgetPort } from './port';
+import type { Thread } from './thread';
+import { placeWaiting } from './thread-logic';
 
 /** A readable reason for a failed request. */
 function reason(err: unknown): string {
@@ -41,7 +44,11 @@ export class Actions {
   /** What a post's hidden honeypot field held (people leave it empty). */
   private readonly honeypots = new WeakMap<Item, string>();
 
-  constructor(private readonly w: Widget) {}
+  constructor(
+    private readonly w: WidgetPort,
+    private readonly thread: Thread,
+    private readonly incoming: Incoming,
+  ) {}
 
   /** Adds the delegated listeners. */
   attach(root: HTMLElement): void {
@@ -63,7 +70,7 @@ export class Actions {
   }
 
   private closeSlot(form: HTMLFormElement): void {
-    const item = this.w.thread.itemOf(form);
+    const item = this.thread.itemOf(form);
     form.remove();
     item?.top.querySelector<HTMLElement>('[data-act="reply"],[data-act="edit"],[data-act="flag"]')?.focus();
   }
@@ -72,16 +79,15 @@ export class Actions {
     const button = closest<HTMLButtonElement>(e.target, 'button[data-act]');
     if (!button) return;
     const w = this.w;
-    const item = w.thread.itemOf(button);
+    const item = this.thread.itemOf(button);
     const act = button.getAttribute('data-act');
     if (act !== 'delete' && item?.confirming) {
       item.confirming = false;
-      w.thread.paint(item);
+      this.thread.paint(item);
     }
     if (act === 'sort') {
-      w.sort = button.getAttribute('data-sort') as typeof w.sort;
       for (const b of Array.from(button.parentElement!.children)) b.setAttribute('aria-pressed', String(b === button));
-      await w.load();
+      await w.changeSort(button.getAttribute('data-sort') as typeof w.sort);
     } else if (act === 'more') await this.more(button);
     else if (act === 'show-new') this.showNew();
     else if (act === 'export-data') await downloadMyData(w).catch((err: unknown) => w.announce(reason(err)));
@@ -98,7 +104,7 @@ export class Actions {
     const w = this.w;
     button.disabled = true;
     try {
-      const page = await w.client.list(w.o.page, { sort: w.sort, limit: w.o.pageSize ?? 20, cursor: w.thread.nextCursor });
+      const page = await w.client.list(w.page, { sort: w.sort, limit: w.pageSize, cursor: this.thread.nextCursor });
       if (!w.dead) w.appendPage(page.comments, page.nextCursor);
     } finally {
       button.disabled = false;
@@ -106,16 +112,10 @@ export class Actions {
   }
 
   private showNew(): void {
-    const w = this.w;
-    const queue = w.thread.queue.splice(0).sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
-    let first: Item | null = null;
-    for (const c of queue) {
-      // Outside "newest", waiting comments belong at the end; they arrive with "load more" if pages remain.
-      if (w.sort !== 'newest' && w.thread.nextCursor !== null) continue;
-      const item = w.thread.addTop(c, w.sort === 'newest' ? 'start' : 'end');
-      if (w.sort === 'newest' || !first) first = item;
-    }
-    w.updateNewButton();
+    const { at, comments, focus } = placeWaiting(this.thread.waiting.drain(), this.w.sort, this.thread.nextCursor !== null);
+    const added = comments.map((c) => this.thread.addTop(c, at));
+    const first = added[focus];
+    this.w.updateNewButton();
     if (first) {
       first.el.tabIndex = -1;
       first.el.focus();
@@ -159,7 +159,7 @@ export class Actions {
     if (!form) return;
     e.preventDefault();
     const kind = form.getAttribute('data-form');
-    const item = this.w.thread.itemOf(form);
+    const item = this.thread.itemOf(form);
     if (kind === 'flag' && item) return this.flag(item, form);
     const textarea = form.querySelector('textarea')!;
     const body = textarea.value.trim();
@@ -195,19 +195,12 @@ export class Actions {
     setFormDisabled(form, true);
     try {
       const issued = await w.client.guestToken(name.value.trim());
-      saveGuestToken(w.o.site, issued);
-      w.token = issued.token;
-      w.client.setToken(issued.token);
-      w.viewer = viewerOf(issued.token);
-      const draft = w.composer?.textarea.value;
-      w.renderForm();
-      if (w.composer && draft !== undefined) w.composer.textarea.value = draft;
-      w.thread.paintAll();
+      saveGuestToken(w.site, issued);
+      w.signInGuest(issued.token);
       return true;
     } catch (err) {
       if (isParleyError(err) && err.code === 'forbidden') {
-        w.guestsOff = true;
-        w.renderForm();
+        w.refuseGuests();
       } else setFormError(form, reason(err));
       return false;
     } finally {
@@ -221,8 +214,8 @@ export class Actions {
     const nonce = randomId('n');
     const temp: Comment = {
       id: `local-${nonce}`,
-      siteId: w.o.site,
-      pageId: w.o.page,
+      siteId: w.site,
+      pageId: w.page,
       parentId: parent?.c.id ?? null,
       depth: parent ? parent.c.depth + 1 : 0,
       author: { id: v.id, name: v.name, avatar: null, guest: v.guest },
@@ -234,10 +227,10 @@ export class Actions {
       replyCount: 0,
       reactions: { like: 0 },
     };
-    const item = parent ? w.thread.addReply(parent, temp) : w.thread.addTop(temp, w.sort === 'newest' ? 'start' : 'end');
+    const item = parent ? this.thread.addReply(parent, temp) : this.thread.addTop(temp, w.sort === 'newest' ? 'start' : 'end');
     item.nonce = nonce;
     if (honeypot) this.honeypots.set(item, honeypot);
-    w.status.hidden = true;
+    w.showStatus(null);
     await this.send(item);
   }
 
@@ -245,12 +238,12 @@ export class Actions {
   private async send(item: Item): Promise<void> {
     const w = this.w;
     item.state = 'sending';
-    w.thread.paint(item);
-    w.incoming.begin();
+    this.thread.paint(item);
+    this.incoming.begin();
     try {
       const proofOfWork = await w.work.take(w.viewer);
       const honeypot = this.honeypots.get(item);
-      const { comment } = await w.client.post(w.o.page, {
+      const { comment } = await w.client.post(w.page, {
         body: item.c.body,
         parentId: item.c.parentId,
         clientNonce: item.nonce,
@@ -258,37 +251,36 @@ export class Actions {
         ...(honeypot ? { honeypot } : {}),
       });
       if (w.dead) return;
-      w.incoming.acknowledged(comment.id);
+      this.incoming.acknowledged(comment.id);
       item.state = null;
-      const shown = w.thread.items.get(comment.id);
+      const shown = this.thread.items.get(comment.id);
       if (shown && shown !== item) {
-        w.thread.remove(item.c.id);
+        this.thread.remove(item.c.id);
         return;
       }
       if (comment.parentId !== item.c.parentId) {
         // The server attached a reply at the depth cap to its parent's level.
-        const home = comment.parentId ? w.thread.items.get(comment.parentId) : null;
+        const home = comment.parentId ? this.thread.items.get(comment.parentId) : null;
         if (home) home.replies.append(item.el);
       }
-      w.thread.rekey(item, comment);
-      w.thread.paint(item);
-      const home = comment.parentId ? w.thread.items.get(comment.parentId) : null;
+      this.thread.rekey(item, comment);
+      this.thread.paint(item);
+      const home = comment.parentId ? this.thread.items.get(comment.parentId) : null;
       if (home && comment.status === 'visible') {
         home.c = { ...home.c, replyCount: home.c.replyCount + 1 };
-        w.thread.paint(home);
+        this.thread.paint(home);
       }
       if (comment.status === 'visible') {
-        w.total += 1;
-        w.paintCount();
+        w.addToTotal(1);
         w.announce(w.texts.posted);
       } else w.announce(w.texts.pending);
     } catch (err) {
       if (w.dead) return;
       item.state = 'failed';
       item.error = reason(err);
-      w.thread.paint(item);
+      this.thread.paint(item);
     } finally {
-      w.incoming.end();
+      this.incoming.end();
     }
   }
 
@@ -297,7 +289,7 @@ export class Actions {
     try {
       const comment = await this.w.client.edit(item.c.id, body);
       form.remove();
-      this.w.thread.update(comment);
+      this.thread.update(comment);
       item.top.querySelector<HTMLElement>('[data-act="edit"]')?.focus();
     } catch (err) {
       setFormDisabled(form, false);
@@ -322,15 +314,15 @@ export class Actions {
     const w = this.w;
     if (!item.confirming) {
       item.confirming = true;
-      w.thread.paint(item);
+      this.thread.paint(item);
       return;
     }
     item.confirming = false;
     try {
       const comment = await w.client.remove(item.c.id);
-      if (!w.dead && w.thread.items.has(comment.id)) w.incoming.deleted(comment.id);
+      if (!w.dead && this.thread.items.has(comment.id)) this.incoming.deleted(comment.id);
     } catch (err) {
-      w.thread.paint(item);
+      this.thread.paint(item);
       w.announce(reason(err));
     }
   }
@@ -346,13 +338,13 @@ export class Actions {
     const before = { liked: item.liked, count: item.c.reactions.like };
     item.liked = on;
     item.c = { ...item.c, reactions: { like: Math.max(0, before.count + (on ? 1 : -1)) } };
-    w.thread.paint(item);
+    this.thread.paint(item);
     try {
-      w.thread.update(await w.client.react(item.c.id, 'like', on));
+      this.thread.update(await w.client.react(item.c.id, 'like', on));
     } catch (err) {
       item.liked = before.liked;
       item.c = { ...item.c, reactions: { like: before.count } };
-      w.thread.paint(item);
+      this.thread.paint(item);
       w.announce(reason(err));
     }
   }

@@ -1,6 +1,8 @@
 import type { Comment } from '../protocol';
+import type { WidgetPort } from './port';
 import { fmt } from './texts';
-import type { Widget } from './widget';
+import type { Thread } from './thread';
+import { arrivalOf, visibleDelta } from './thread-logic';
 
 /**
  * What arrives live from the room: new comments (queued behind the notice when
@@ -13,7 +15,10 @@ export class Incoming {
   /** Own comments announced by the server before their post was acknowledged. */
   private readonly early = new Map<string, Comment>();
 
-  constructor(private readonly w: Widget) {}
+  constructor(
+    private readonly w: WidgetPort,
+    private readonly thread: Thread,
+  ) {}
 
   /** A post of the reader's starts. */
   begin(): void {
@@ -36,67 +41,66 @@ export class Incoming {
 
   /** A comment arrived live: updates in place, nests a reply, or queues a top-level comment behind the notice. */
   created(c: Comment): void {
-    const w = this.w;
-    if (c.pageId !== w.o.page) return;
-    const known = w.thread.items.get(c.id);
-    if (known) {
-      if (known.c.status !== 'visible' && c.status === 'visible') this.count(+1);
-      w.thread.update(c);
+    const { w, thread } = this;
+    const known = thread.items.get(c.id);
+    const parent = c.parentId ? thread.items.get(c.parentId) : undefined;
+    const arrival = arrivalOf(c, {
+      page: w.page,
+      known: known !== undefined,
+      waiting: thread.waiting.has(c.id),
+      ownPostInFlight: Boolean(w.viewer && c.author.id === w.viewer.id && this.inflight > 0),
+      parentShown: parent !== undefined,
+      empty: thread.items.size === 0 && thread.waiting.size === 0,
+    });
+    if (arrival === 'ignore') return;
+    if (arrival === 'update') {
+      if (known!.c.status !== 'visible' && c.status === 'visible') this.count(+1);
+      thread.update(c);
       return;
     }
-    if (w.thread.queue.some((q) => q.id === c.id)) return;
-    if (w.viewer && c.author.id === w.viewer.id && this.inflight > 0) {
+    if (arrival === 'early') {
       this.early.set(c.id, c);
       return;
     }
     if (c.status === 'visible') this.count(+1);
-    if (c.parentId) {
-      const parent = w.thread.items.get(c.parentId);
-      if (!parent) return;
-      if (parent.cursor === null || parent.shown >= parent.c.replyCount) {
-        parent.c = { ...parent.c, replyCount: parent.c.replyCount + (c.status === 'visible' ? 1 : 0) };
-        w.thread.addReply(parent, c);
+    if (arrival === 'unseen-reply') return;
+    if (arrival === 'reply') {
+      const p = parent!;
+      if (p.cursor === null || p.shown >= p.c.replyCount) {
+        p.c = { ...p.c, replyCount: p.c.replyCount + (c.status === 'visible' ? 1 : 0) };
+        thread.addReply(p, c);
       } else {
-        parent.c = { ...parent.c, replyCount: parent.c.replyCount + 1 };
-        w.thread.paint(parent);
+        p.c = { ...p.c, replyCount: p.c.replyCount + 1 };
+        thread.paint(p);
       }
-      w.announce(fmt(w.texts.announceNew, { n: 1 }, w.texts.locale));
-      return;
-    }
-    // Nothing is shown yet (the empty thread): nothing can move under the reader's eyes,
-    // so the comment replaces "No comments yet" at once instead of waiting behind the notice.
-    if (w.thread.items.size === 0 && w.thread.queue.length === 0) {
-      w.thread.addTop(c, 'start');
+    } else if (arrival === 'show') {
+      thread.addTop(c, 'start');
       w.showStatus(null);
-      w.announce(fmt(w.texts.announceNew, { n: 1 }, w.texts.locale));
-      return;
+    } else {
+      thread.waiting.add(c);
+      w.updateNewButton();
     }
-    w.thread.queue.push(c);
-    w.updateNewButton();
-    w.announce(fmt(w.texts.announceNew, { n: w.thread.queue.length }, w.texts.locale));
+    w.announce(fmt(w.texts.announceNew, { n: arrival === 'queue' ? thread.waiting.size : 1 }, w.texts.locale));
   }
 
   /** A comment changed (edit, reaction count, approval): repaint it where it is shown or waits. */
   updated(c: Comment): void {
-    const w = this.w;
-    const known = w.thread.items.get(c.id);
-    if (known && known.c.status !== c.status) this.count(c.status === 'visible' ? +1 : known.c.status === 'visible' ? -1 : 0);
-    w.thread.update(c);
-    w.thread.queue = w.thread.queue.map((q) => (q.id === c.id ? c : q));
+    const known = this.thread.items.get(c.id);
+    if (known && known.c.status !== c.status) this.count(visibleDelta(known.c.status, c.status));
+    this.thread.update(c);
+    this.thread.waiting.update(c);
   }
 
   /** A comment was deleted: it leaves the page (or becomes a tombstone over its replies). */
   deleted(id: string): void {
-    const w = this.w;
-    const waiting = w.thread.queue.some((q) => q.id === id);
-    const item = w.thread.items.get(id);
+    const waiting = this.thread.waiting.has(id);
+    const item = this.thread.items.get(id);
     if (waiting || item?.c.status === 'visible') this.count(-1);
-    w.thread.remove(id);
-    w.updateNewButton();
+    this.thread.remove(id);
+    this.w.updateNewButton();
   }
 
   private count(delta: number): void {
-    this.w.total += delta;
-    this.w.paintCount();
+    this.w.addToTotal(delta);
   }
 }

@@ -5,7 +5,7 @@
 import { h } from './dom';
 import { saveGuestToken } from './identity';
 import type { WidgetTexts } from './texts';
-import type { Widget } from './widget';
+import type { WidgetPort } from './port';
 
 /** The collapsed "Your data" section with its two buttons. */
 export function myDataSection(t: WidgetTexts): HTMLElement {
@@ -19,10 +19,10 @@ export function myDataSection(t: WidgetTexts): HTMLElement {
 }
 
 /** Downloads the reader's export as a JSON file. */
-export async function downloadMyData(w: Widget): Promise<void> {
+export async function downloadMyData(w: WidgetPort): Promise<void> {
   const data = await w.client.exportMyData();
   const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
-  const a = h('a', { href: url, download: `parley-${w.o.site}-my-data.json`, hidden: true });
+  const a = h('a', { href: url, download: `parley-${w.site}-my-data.json`, hidden: true });
   w.root.append(a);
   a.click();
   a.remove();
@@ -30,13 +30,13 @@ export async function downloadMyData(w: Widget): Promise<void> {
 }
 
 /** Erases the reader's data after a confirmation; a guest also forgets their token. */
-export async function eraseMyData(w: Widget): Promise<void> {
+export async function eraseMyData(w: WidgetPort): Promise<void> {
   if (!window.confirm(w.texts.eraseConfirm)) return;
   await w.client.eraseMyData();
   if (w.dead) return;
   w.announce(w.texts.erased);
   if (w.viewer?.guest) {
-    saveGuestToken(w.o.site, null);
+    saveGuestToken(w.site, null);
     w.setToken(null);
   } else void w.load();
 }

@@ -1,6 +1,7 @@
 import type { Comment } from '../protocol';
 import { createItem, paint, paintReplyButton, type Item, type ViewContext } from './comment-view';
 import { h } from './dom';
+import { merge, WaitingQueue } from './thread-logic';
 
 /** Replies fetched with their parent's first page; the rest wait behind "Show N replies". */
 export const FIRST_REPLIES = 3;
@@ -16,7 +17,7 @@ export class Thread {
   /** The top-level list element. */
   readonly list = h('ol', { class: 'list' });
   /** New top-level comments from others, waiting for "show". */
-  queue: Comment[] = [];
+  readonly waiting = new WaitingQueue();
   /** Cursor of the next top-level page; null when everything is loaded. */
   nextCursor: string | null = null;
 
@@ -28,7 +29,7 @@ export class Thread {
   /** Empties the thread (sort change, sign-in change). */
   clear(): void {
     this.items.clear();
-    this.queue = [];
+    this.waiting.clear();
     this.nextCursor = null;
     this.list.replaceChildren();
   }
@@ -85,7 +86,7 @@ export class Thread {
     const item = this.items.get(c.id);
     if (!item) return null;
     if (c.viewer) item.liked = c.viewer.reacted.includes('like');
-    item.c = { ...c, viewer: c.viewer ?? item.c.viewer };
+    item.c = merge(item.c, c);
     this.paint(item);
     return item;
   }
@@ -101,7 +102,7 @@ export class Thread {
   /** Removes a comment: a tombstone while replies hang under it, otherwise gone with its subtree. */
   remove(id: string): Item | null {
     const item = this.items.get(id);
-    this.queue = this.queue.filter((q) => q.id !== id);
+    this.waiting.remove(id);
     if (!item) return null;
     if (item.c.replyCount > 0 || item.replies.children.length > 0) {
       item.c = { ...item.c, status: 'deleted', body: '', html: '', author: { id: null, name: null, avatar: null, guest: false } };

@@ -10,6 +10,7 @@ import { widgetSheet } from './styles';
 import { fmt, textsFor, type WidgetTexts } from './texts';
 import { FIRST_REPLIES, Thread } from './thread';
 import { Incoming } from './incoming';
+import type { WidgetPort } from './port';
 import { myDataSection } from './my-data';
 import { PostWork } from './work';
 
@@ -46,7 +47,7 @@ export interface WidgetHandle {
 }
 
 /** The widget's state and wiring between the SDK client and the DOM. */
-export class Widget {
+export class Widget implements WidgetPort {
   readonly client: ParleyClient;
   readonly texts: WidgetTexts;
   readonly lang: string;
@@ -58,7 +59,7 @@ export class Widget {
   readonly newBtn = h('button', { type: 'button', class: 'new', 'data-act': 'show-new', hidden: true });
   readonly moreBtn: HTMLButtonElement;
   /** Live room events. */
-  readonly incoming = new Incoming(this);
+  readonly incoming: Incoming;
   /** Proof of work solved while the reader types (where the site asks for it). */
   readonly work: PostWork;
   composer: Composer | null = null;
@@ -99,6 +100,7 @@ export class Widget {
       () => this.ctx(),
       () => this.shadow.activeElement,
     );
+    this.incoming = new Incoming(this, this.thread);
     const t = this.texts;
     this.sortBtns = (['newest', 'oldest', 'top'] as const).map((s) =>
       h('button', { type: 'button', 'data-act': 'sort', 'data-sort': s, 'aria-pressed': String(s === this.sort), text: t[s] }),
@@ -134,11 +136,26 @@ export class Widget {
     );
     shadow.adoptedStyleSheets = [widgetSheet()];
     shadow.replaceChildren(this.root);
-    this.actions = new Actions(this);
+    this.actions = new Actions(this, this.thread, this.incoming);
     this.actions.attach(this.root);
     this.timer = setInterval(() => repaintTimes(this.root, this.lang, t.justNow), 60_000);
     this.renderForm();
     this.paintCount();
+  }
+
+  /** The site id. */
+  get site(): string {
+    return this.o.site;
+  }
+
+  /** The discussion's page id. */
+  get page(): string {
+    return this.o.page;
+  }
+
+  /** Top-level comments per page. */
+  get pageSize(): number {
+    return this.o.pageSize ?? 20;
   }
 
   /** What comment rendering needs. */
@@ -200,7 +217,7 @@ export class Widget {
     text(this.status, this.texts.loading);
     show(this.status, true);
     try {
-      const page = await this.client.list(this.o.page, { sort: this.sort, limit: this.o.pageSize ?? 20 });
+      const page = await this.client.list(this.o.page, { sort: this.sort, limit: this.pageSize });
       if (this.dead) return;
       this.total = page.total;
       this.paintCount();
@@ -286,6 +303,35 @@ export class Widget {
     show(this.presence, n > 0);
   }
 
+  /** Switches the order and reloads the thread. */
+  changeSort(sort: SortOrder): Promise<void> {
+    this.sort = sort;
+    return this.load();
+  }
+
+  /** Signs a guest in with a token just issued: the form re-renders for them (the draft stays), comments repaint. */
+  signInGuest(token: string): void {
+    this.token = token;
+    this.client.setToken(token);
+    this.viewer = viewerOf(token);
+    const draft = this.composer?.textarea.value;
+    this.renderForm();
+    if (this.composer && draft !== undefined) this.composer.textarea.value = draft;
+    this.thread.paintAll();
+  }
+
+  /** The site refuses guests: the form gives way to a notice for readers who are not signed in. */
+  refuseGuests(): void {
+    this.guestsOff = true;
+    this.renderForm();
+  }
+
+  /** Moves the "N comments" heading by `delta`. */
+  addToTotal(delta: number): void {
+    this.total += delta;
+    this.paintCount();
+  }
+
   /** Updates the "N comments" heading. */
   paintCount(): void {
     text(this.countEl, fmt(this.texts.count, { n: Math.max(0, this.total) }, this.texts.locale));
@@ -299,8 +345,8 @@ export class Widget {
 
   /** Shows the waiting-comments button, or hides it when none wait. */
   updateNewButton(): void {
-    text(this.newBtn, fmt(this.texts.newComments, { n: this.thread.queue.length }, this.texts.locale));
-    show(this.newBtn, this.thread.queue.length > 0);
+    text(this.newBtn, fmt(this.texts.newComments, { n: this.thread.waiting.size }, this.texts.locale));
+    show(this.newBtn, this.thread.waiting.size > 0);
   }
 
   /** Says something to screen readers through the polite live region. */

@@ -11,8 +11,8 @@ import { SitesRepository } from '../modules/sites/sites.repository';
 import { SitesService } from '../modules/sites/sites.service';
 import { createLogger } from '../logger';
 import { createMetrics } from '../metrics';
-import { AuthService } from '../modules/auth/auth.service';
 import { CommentsService } from '../modules/comments/comments.service';
+import { DuplicateGuard } from '../modules/comments/duplicate-guard';
 import { PagesService } from '../modules/pages/pages.service';
 import { RateLimitService } from '../modules/rate-limit/rate-limit.service';
 import { PrivacyRepository } from '../modules/trust/privacy.repository';
@@ -44,18 +44,16 @@ function cliPrivacy(d: {
   comments: CommentsRepository;
   moderation: ModerationRepository;
   events: DomainEvents;
-  secretsKey: string;
 }): PrivacyService {
   const logger = createLogger('silent');
   const rateLimits = new RateLimitService({ redis: null, keyPrefix: 'parley:', logger, metrics: createMetrics() });
-  const auth = new AuthService({ sites: d.sites, rateLimits, secretsKey: d.secretsKey });
   const service = new CommentsService({
     repo: d.comments,
     pages: new PagesService(d.pages),
     moderation: d.moderation,
     sites: d.sites,
-    auth,
     rateLimits,
+    duplicates: new DuplicateGuard({ redis: null, keyPrefix: 'parley:' }),
     events: d.events,
     metrics: createMetrics(),
   });
@@ -65,7 +63,6 @@ function cliPrivacy(d: {
     commentsRepo: d.comments,
     moderation: d.moderation,
     sites: d.sites,
-    auth,
     events: d.events,
   });
 }
@@ -93,7 +90,7 @@ export async function openCliContext(config: Config, notice: Notice): Promise<Cl
       purgers: [(id) => pages.purgeSite(id), (id) => comments.purgeSite(id), (id) => moderation.purgeSite(id)],
       cacheTtlMs: 0,
     });
-    const privacy = cliPrivacy({ conn, sites, pages, comments, moderation, events, secretsKey });
+    const privacy = cliPrivacy({ conn, sites, pages, comments, moderation, events });
     return {
       sites,
       conn,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { errors } from '../errors';
-import { parse } from '../http/validate';
+import { parse } from '../validate';
 import { DEFAULT_LIMITS } from '../modules/rate-limit/limits';
 import { toPublicSite } from '../modules/sites/sites.mapper';
 import { createSiteSchema, updateSiteSchema } from '../modules/sites/sites.schemas';

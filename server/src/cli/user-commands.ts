@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { parse } from '../http/validate';
+import { parse } from '../validate';
 import { userParamsSchema } from '../modules/trust/trust.routes';
 import type { WithContext } from './site-commands';
 import { print, printJson } from './site-output';

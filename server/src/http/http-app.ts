@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import express from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
@@ -96,10 +97,11 @@ export function buildHttpApp(deps: HttpAppDeps): express.Express {
   api.use(siteSettingsRouter(sites));
   api.use(authRouter(auth));
   if (config.dev) api.use(devAuthRouter(auth));
-  api.use(commentsRouter(comments));
+  api.use(commentsRouter(comments, auth));
   api.use(
     trustRouter({
       sites,
+      auth,
       pow: services.pow,
       privacy: services.privacy,
       rateLimits: services.rateLimits,
@@ -113,4 +115,23 @@ export function buildHttpApp(deps: HttpAppDeps): express.Express {
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;
+}
+
+/** The node's HTTP server over the app. Headers up to 32 KiB (Node: 16), so an oversized bearer token gets the SPEC's 401, not a bare 431. */
+export function createHttpServer(app: express.Express): http.Server {
+  const server = http.createServer({ maxHeaderSize: 32 * 1024 }, app);
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+/** Stops an HTTP server's idle keep-alive connections while `drain` runs, and every connection after 8 s at the latest. */
+export async function drainConnections(server: http.Server, drain: () => Promise<void>): Promise<void> {
+  const idle = setInterval(() => server.closeIdleConnections(), 50);
+  const hard = setTimeout(() => server.closeAllConnections(), 8000);
+  try {
+    await drain();
+  } finally {
+    clearInterval(idle);
+    clearTimeout(hard);
+  }
 }

@@ -1,16 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { auditQuerySchema } from '../modules/moderation/moderation.schemas';
-import {
-  countsQuerySchema,
-  editBodySchema,
-  flagBodySchema,
-  idParamsSchema,
-  listQuerySchema,
-  pageParamsSchema,
-  postBodySchema,
-  reactionParamsSchema,
-} from '../modules/comments/comments.schemas';
+import * as commentSchemas from '../modules/comments/comments.schemas';
 import { importJobParams, importQuerySchema, importSiteParams } from '../modules/imports/imports.schemas';
 import { createSiteSchema, siteIdSchema, updateSiteSchema } from '../modules/sites/sites.schemas';
 import { userParamsSchema } from '../modules/trust/trust.routes';
@@ -43,8 +34,8 @@ export const ROUTES: RouteDoc[] = [
     path: '/sites/{siteId}/pages/{pageId}/comments',
     summary: 'List one page of comments (top level, or the replies of parentId)',
     security: 'readerOptional',
-    params: pageParamsSchema,
-    query: listQuerySchema,
+    params: commentSchemas.pageParamsSchema,
+    query: commentSchemas.listQuerySchema,
     responses: {
       200: {
         description:
@@ -58,8 +49,8 @@ export const ROUTES: RouteDoc[] = [
     path: '/sites/{siteId}/pages/{pageId}/comments',
     summary: 'Post a comment or reply (idempotent per clientNonce)',
     security: 'reader',
-    params: pageParamsSchema,
-    body: postBodySchema,
+    params: commentSchemas.pageParamsSchema,
+    body: commentSchemas.postBodySchema,
     responses: {
       200: { description: 'The same clientNonce was posted before: the first comment', schema: wire.commentResponse },
       201: { description: 'Published', schema: wire.commentResponse },
@@ -71,8 +62,8 @@ export const ROUTES: RouteDoc[] = [
     path: '/comments/{id}',
     summary: "Edit one's own comment inside the edit window",
     security: 'reader',
-    params: idParamsSchema,
-    body: editBodySchema,
+    params: commentSchemas.idParamsSchema,
+    body: commentSchemas.editBodySchema,
     responses: { 200: { description: 'Edited', schema: wire.commentResponse } },
   },
   {
@@ -80,7 +71,7 @@ export const ROUTES: RouteDoc[] = [
     path: '/comments/{id}',
     summary: 'Delete a comment (author or moderator)',
     security: 'reader',
-    params: idParamsSchema,
+    params: commentSchemas.idParamsSchema,
     responses: { 200: { description: 'The tombstone', schema: wire.commentResponse } },
   },
   {
@@ -88,7 +79,7 @@ export const ROUTES: RouteDoc[] = [
     path: '/comments/{id}/reactions/{type}',
     summary: "Set the viewer's reaction (idempotent)",
     security: 'reader',
-    params: reactionParamsSchema,
+    params: commentSchemas.reactionParamsSchema,
     responses: { 200: { description: 'The comment with new counts', schema: wire.commentResponse } },
   },
   {
@@ -96,7 +87,7 @@ export const ROUTES: RouteDoc[] = [
     path: '/comments/{id}/reactions/{type}',
     summary: "Unset the viewer's reaction (idempotent)",
     security: 'reader',
-    params: reactionParamsSchema,
+    params: commentSchemas.reactionParamsSchema,
     responses: { 200: { description: 'The comment with new counts', schema: wire.commentResponse } },
   },
   {
@@ -104,8 +95,8 @@ export const ROUTES: RouteDoc[] = [
     path: '/comments/{id}/flags',
     summary: 'Flag a comment for moderators (once per reader)',
     security: 'reader',
-    params: idParamsSchema,
-    body: flagBodySchema,
+    params: commentSchemas.idParamsSchema,
+    body: commentSchemas.flagBodySchema,
     responses: { 202: { description: 'Flag recorded', schema: wire.flagResponse } },
   },
   {
@@ -114,7 +105,7 @@ export const ROUTES: RouteDoc[] = [
     summary: 'Visible comment counts of up to 100 pages',
     security: 'none',
     params: siteParams,
-    query: countsQuerySchema,
+    query: commentSchemas.countsQuerySchema,
     responses: { 200: { description: 'Counts by page id', schema: wire.countsResponse } },
   },
   {
@@ -122,7 +113,7 @@ export const ROUTES: RouteDoc[] = [
     path: '/sites/{siteId}/pages/{pageId}/feed.atom',
     summary: "Atom 1.0 feed of a page's latest visible comments (newest 50, sanitized HTML; never held ones)",
     security: 'none',
-    params: pageParamsSchema,
+    params: commentSchemas.pageParamsSchema,
     responses: { 200: { description: 'An Atom feed', text: 'application/atom+xml' } },
   },
   {

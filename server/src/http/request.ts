@@ -1,5 +1,6 @@
 import type { Request } from 'express';
-import type { Actor } from '../modules/comments/comments.service';
+import type { AuthService } from '../modules/auth/auth.service';
+import type { ActorContext } from '../modules/auth/principal';
 import { bearerToken } from './admin-auth';
 
 /** The client IP as Express resolved it (honours TRUST_PROXY). */
@@ -7,7 +8,8 @@ export function clientIp(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
-/** The REST actor: the bearer reader token (if any) and the client IP. */
-export function restActor(req: Request): Actor {
-  return { ip: clientIp(req), auth: { token: bearerToken(req.headers.authorization) } };
+/** Authenticates a REST request on a site: its bearer reader token (if any) and its client IP. */
+export async function restContext(req: Request, siteId: string, auth: Pick<AuthService, 'authenticate'>): Promise<ActorContext> {
+  const principal = await auth.authenticate(siteId, bearerToken(req.headers.authorization));
+  return { siteId, ip: clientIp(req), principal };
 }

@@ -30,6 +30,7 @@ export const REDIS_OPTIONS: RedisOptions = {
 export const BLOCKING_READER_OPTIONS: RedisOptions = { commandTimeout: undefined, enableOfflineQueue: true };
 
 type Command = Parameters<Redis['sendCommand']>[0];
+type CommandStream = Parameters<Redis['sendCommand']>[1];
 
 /**
  * Treats a Redis that stopped answering like one that is down: after one
@@ -54,13 +55,13 @@ export function failFastWhenStalled(client: Redis, onChange?: (stalled: boolean)
     }
   };
   const send = client.sendCommand.bind(client);
-  client.sendCommand = (command: Command, stream?: unknown) => {
+  client.sendCommand = (command: Command, stream?: CommandStream) => {
     // Only a ready connection fails fast: the handshake of a reconnect (INFO, CLIENT…) must go through.
     if (stream === undefined && stalled && client.status === 'ready' && command.name !== 'ping') {
       command.reject(new Error('redis is not answering; taking the fallback'));
       return command.promise;
     }
-    const pending = send(command, stream as never);
+    const pending = send(command, stream);
     command.promise.then(
       () => setStalled(false),
       (err: Error) => {

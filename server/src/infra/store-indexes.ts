@@ -29,12 +29,14 @@ export const STORE_INDEXES: readonly JsonbIndex[] = [
   { collection: 'comments', name: 'id', fields: ['_id'] },
   // Thread listings (top level: siteId + pageId; replies: + parentId), all three sorts.
   { collection: 'comments', name: 'thread', fields: ['pageId', 'parentId'] },
-  // Idempotent posting: the comment an author posted with a nonce.
-  { collection: 'comments', name: 'nonce', fields: ['clientNonce'] },
-  // Moderation queues, day by day: a site's pending comments, and its comments with open flags. No siteId: on a
+  // Idempotent posting: the comment an author posted with a nonce; an author's comments (privacy export, search).
+  { collection: 'comments', name: 'author', fields: ['clientNonce', 'authorId'] },
+  // Moderation queues, day by day: a site's pending comments, and its comments with open flags; a site's latest
+  // comments (feeds, Recent), day by day too (see CommentsRepository.recent). No siteId: on a
   // one-site store its posting list is the whole table, and intersecting it cost more than checking the few rows found.
   { collection: 'comments', name: 'queue', fields: ['day', 'status', 'flagOpen'] },
-  { collection: 'queue_days', name: 'site', fields: ['siteId'] },
+  { collection: 'queue_months', name: 'site', fields: ['siteId'] },
+  { collection: 'queue_days', name: 'month', fields: ['siteId', 'month'] },
   { collection: 'pages', name: 'page', fields: ['pageId'] },
   { collection: 'pages', name: 'locked', fields: ['siteId', 'locked'] },
   { collection: 'reactions', name: 'comment', fields: ['commentId'] },
@@ -107,12 +109,19 @@ export async function ensureStoreIndexes(
   await client.connect();
   try {
     const tables = await collectionTables(client, database);
-    const have = await client.query<{ indexname: string; options: string[] | null }>(
-      `SELECT c.relname AS indexname, c.reloptions AS options FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    const have = await client.query<{ indexname: string; options: string[] | null; gin: boolean }>(
+      `SELECT c.relname AS indexname, c.reloptions AS options, am.amname = 'gin' AS gin
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am am ON am.oid = c.relam
         WHERE n.nspname = $1 AND c.relkind = 'i'`,
       [database],
     );
     const existing = new Map(have.rows.map((r) => [r.indexname, r.options ?? []]));
+    // Parley's indexes (FerretDB makes only btrees) that no query needs any more: every write would keep paying for them.
+    const wanted = new Set(indexes.flatMap((i) => (tables.has(i.collection) ? [pgIndexName(tables.get(i.collection)!, i)] : [])));
+    if (indexes === STORE_INDEXES)
+      for (const r of have.rows)
+        if (r.gin && r.indexname.startsWith('parley_') && !wanted.has(r.indexname))
+          await client.query(`DROP INDEX IF EXISTS ${ident(database)}.${ident(r.indexname)}`);
     const created: string[] = [];
     for (const index of indexes) {
       const table = tables.get(index.collection);

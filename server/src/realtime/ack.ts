@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { Ack, AckData, AckEventName, EventPayload } from '@parley/protocol';
 import { toAppError } from '../errors';
-import { parse } from '../http/validate';
+import { parse } from '../validate';
 import type { Logger } from '../logger';
 
 /** Where a handler is registered: any server socket whose client→server map is `M`. */

@@ -1,7 +1,7 @@
 import type { DomainEvents } from '../domain-events';
 import type { Metrics } from '../metrics';
 import { toPublicComment } from '../modules/comments/comments.mapper';
-import { isPublic, type CommentRecord } from '../modules/comments/comments.repository';
+import { isPublic, type Comment } from '../modules/comments/comment';
 import type { Redis } from 'ioredis';
 import { announcedInStream, publishing, RETRY_LOOKBACK_MS } from './announcements';
 import type { AdminNamespace, ParleyServer } from './io';
@@ -33,13 +33,13 @@ export function attachBroadcast(
 ): () => void {
   const readers = io.of('/');
   const count = (event: string) => metrics.broadcasts.inc({ event });
-  const pageRoom = (c: CommentRecord) => readers.to(rooms.page(c.siteId, c.pageId));
-  const authorRoom = (c: CommentRecord) => readers.to(rooms.user(c.siteId, c.authorId));
+  const pageRoom = (c: Comment) => readers.to(rooms.page(c.siteId, c.pageId));
+  const authorRoom = (c: Comment) => readers.to(rooms.user(c.siteId, c.authorId));
   const mods = (siteId: string) => admin.to(rooms.moderators(siteId));
   const published = publishing(io);
 
   /** Announces a new comment; resolves once the page's (or author's) event has been handed to every node. */
-  const announce = (c: CommentRecord): Promise<void> => {
+  const announce = (c: Comment): Promise<void> => {
     const payload = { comment: toPublicComment(c) };
     const end = metrics.fanout.startTimer({ event: 'comment:created' });
     // Held comments, and comments under a shadow ban, reach only their author's own sockets (and moderators, below).
@@ -86,7 +86,7 @@ export function attachBroadcast(
       'comment.updated',
       later(({ comment: c, previousStatus, shadowBefore }) => {
         const payload = { comment: toPublicComment(c) };
-        // A shadow comment was never public, whatever its status (approval clears the mark first).
+        // Readers did not see a comment under a shadow ban before, whatever its status (approval clears the mark first).
         const wasVisible = previousStatus === 'visible' && !(c.shadow || shadowBefore === true);
         if (isPublic(c)) pageRoom(c).emit(wasVisible ? 'comment:updated' : 'comment:created', payload);
         else {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ExtendedError, Socket } from 'socket.io';
 import { errors, toAppError } from '../errors';
-import { parse } from '../http/validate';
+import { parse } from '../validate';
 import type { AuthService } from '../modules/auth/auth.service';
 import { isModerator } from '../modules/auth/principal';
 import type { RateLimitService } from '../modules/rate-limit/rate-limit.service';

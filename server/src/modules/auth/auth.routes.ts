@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { clientIp } from '../../http/request';
-import { parse } from '../../http/validate';
+import { parse } from '../../validate';
 import { siteIdSchema } from '../sites/sites.schemas';
 import type { AuthService } from './auth.service';
 

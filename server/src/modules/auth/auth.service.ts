@@ -63,6 +63,11 @@ export class AuthService {
     return token ? this.verify(site, token) : null;
   }
 
+  /** Authenticates an optional reader token against a site (`404` for an unknown site, `401` for a bad token). */
+  async authenticate(siteId: string, token: string | null): Promise<Principal | null> {
+    return this.principalFor(await this.deps.sites.get(siteId), token);
+  }
+
   /** Issues a guest token where the site allows guests, rate limited per IP. */
   async guestToken(siteId: string, name: string, ip: string): Promise<{ token: string; expiresAt: string }> {
     const site = await this.deps.sites.get(siteId);

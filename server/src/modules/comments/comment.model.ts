@@ -1,32 +1,14 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import type { CommentStatus } from '@parley/protocol';
+import type { Comment } from './comment';
 
-/** A comment as stored. */
-export interface CommentDoc {
+/** A comment as stored: the domain {@link Comment} with ObjectIds, its queue day and import provenance. */
+export interface CommentDoc extends Omit<Comment, 'id' | 'parentId' | 'shadow' | 'statusAt'> {
   _id: Types.ObjectId;
-  siteId: string;
-  pageId: string;
   parentId: Types.ObjectId | null;
-  depth: number;
-  authorId: string;
-  authorName: string;
-  authorAvatar: string | null;
-  authorGuest: boolean;
-  body: string;
-  html: string;
-  status: CommentStatus;
   /** Always set (generated when the client sends none) so the unique index never sees a missing value. */
   clientNonce: string;
-  createdAt: Date;
-  editedAt: Date | null;
-  replyCount: number;
-  likeCount: number;
-  flagCount: number;
-  /** True while flags wait for a moderator; cleared by approve, reject or delete. */
-  flagOpen: boolean;
   /** `YYYY-MM-DD` (UTC) of creation: the moderation queues read day by day (see queue-days.ts). */
   day?: string;
-  modReason: string | null;
   /** Imported comments only (left out for native ones, never null): where the comment came from. */
   sourceSystem?: string;
   sourceId?: string;

@@ -1,5 +1,5 @@
-import type { Comment, ReactionType } from '@parley/protocol';
-import type { CommentRecord } from './comments.repository';
+import type { Comment as PublicComment, ReactionType } from '@parley/protocol';
+import type { Comment } from './comment';
 
 /** What the mapper may add for one viewer. */
 export interface MapOptions {
@@ -11,9 +11,9 @@ export interface MapOptions {
 }
 
 /** The public comment JSON; the only shape of a comment that leaves the server. */
-export function toPublicComment(c: CommentRecord, opts: MapOptions = {}): Comment {
+export function toPublicComment(c: Comment, opts: MapOptions = {}): PublicComment {
   const tombstone = c.status === 'deleted';
-  const out: Comment = {
+  const out: PublicComment = {
     id: c.id,
     siteId: c.siteId,
     pageId: c.pageId,

@@ -1,31 +1,22 @@
 import { Types, trusted, type Connection, type FilterQuery, type Model } from 'mongoose';
 import { initCollections, isDuplicateKey, type IndexPolicy } from '../../infra/mongo';
 import type { CommentStatus, SortOrder } from '@parley/protocol';
+import type { Comment } from './comment';
 import type { CursorPosition } from './cursor';
 import { commentModel, flagModel, reactionModel, type CommentDoc, type FlagDoc, type ReactionDoc } from './comment.model';
 import { mapLimit } from '../../infra/map-limit';
 import { KeyedSerial } from './keyed-serial';
 import { dayOf, QueueDays } from './queue-days';
 
-/** A comment as the services see it: the stored fields as plain data, with string ids. */
-export type CommentRecord = Omit<CommentDoc, '_id' | 'parentId' | 'shadow' | 'statusAt'> & {
-  id: string;
-  parentId: string | null;
-  /** Written under a shadow ban: shown to its author and moderators only. */
-  shadow: boolean;
-  statusAt: Date | null;
-};
+const DAY_MS = 86_400_000;
+/** Days a site-wide latest-comments read walks back one by one before it reads the rest in one query. */
+const RECENT_DAYS_WALKED = 62;
 
 /** Fields of a new comment. */
 export type NewComment = Omit<
-  CommentRecord,
+  Comment,
   'id' | 'replyCount' | 'likeCount' | 'flagCount' | 'flagOpen' | 'editedAt' | 'shadow' | 'statusAt'
 > & { shadow?: boolean };
-
-/** Whether everyone may see a comment: visible and not written under a shadow ban. */
-export function isPublic(c: Pick<CommentRecord, 'status' | 'shadow'>): boolean {
-  return c.status === 'visible' && !c.shadow;
-}
 
 /** Who is listing, which decides what beyond visible comments they see. */
 export type ListAudience = { kind: 'public' } | { kind: 'author'; userId: string } | { kind: 'moderator' };
@@ -61,8 +52,8 @@ export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Converts a stored document to a record. */
-export function toRecord(doc: CommentDoc): CommentRecord {
+/** Converts a stored document to the domain {@link Comment}. */
+export function toComment(doc: CommentDoc): Comment {
   return {
     id: doc._id.toHexString(),
     siteId: doc.siteId,
@@ -150,12 +141,15 @@ export class CommentsRepository {
 
   /** Ensures collections and indexes exist (see IndexPolicy). */
   async init(policy: IndexPolicy = 'all'): Promise<void> {
-    await initCollections([this.Comment, this.Reaction, this.Flag, this.queues.Day] as Model<unknown>[], policy);
+    await initCollections(
+      [this.Comment, this.Reaction, this.Flag, this.queues.Month, this.queues.Day] as Model<unknown>[],
+      policy,
+    );
     await this.queues.backfill(this.conn);
   }
 
   /** Inserts a comment; a duplicate (author, nonce) rejects with code 11000. */
-  async insert(c: NewComment): Promise<CommentRecord> {
+  async insert(c: NewComment): Promise<Comment> {
     // Straight to the driver: every field is set here, and mongoose's document machinery
     // (construction, validation, save hooks) cost CPU on each post's acknowledgement path (docs/performance.md).
     const { shadow, ...fields } = c;
@@ -174,30 +168,30 @@ export class CommentsRepository {
     };
     await this.Comment.collection.insertOne(doc);
     if (doc.status === 'pending') await this.queues.markHeld(doc.siteId, 'pending', doc.day!);
-    return toRecord(doc);
+    return toComment(doc);
   }
 
   /** One comment by id (any status), or null. */
-  async find(id: string): Promise<CommentRecord | null> {
+  async find(id: string): Promise<Comment | null> {
     if (!isObjectId(id)) return null;
     const doc = await this.Comment.findById(id).lean<CommentDoc>();
-    return doc ? toRecord(doc) : null;
+    return doc ? toComment(doc) : null;
   }
 
   /** The comment an author posted with a nonce, or null. */
-  async findByNonce(siteId: string, authorId: string, clientNonce: string): Promise<CommentRecord | null> {
+  async findByNonce(siteId: string, authorId: string, clientNonce: string): Promise<Comment | null> {
     const doc = await this.Comment.findOne({ siteId, authorId, clientNonce }).lean<CommentDoc>();
-    return doc ? toRecord(doc) : null;
+    return doc ? toComment(doc) : null;
   }
 
   /** One page of a thread level, plus whether more follow. */
-  async list(q: ListQuery): Promise<{ items: CommentRecord[]; more: boolean }> {
+  async list(q: ListQuery): Promise<{ items: Comment[]; more: boolean }> {
     const { filter, sort } = listingQuery(q);
     const docs = await this.Comment.find(filter)
       .sort(sort)
       .limit(q.limit + 1)
       .lean<CommentDoc[]>();
-    return { items: docs.slice(0, q.limit).map(toRecord), more: docs.length > q.limit };
+    return { items: docs.slice(0, q.limit).map(toComment), more: docs.length > q.limit };
   }
 
   /** Sets fields when the comment still has the expected status; returns the new record or null. */
@@ -205,7 +199,7 @@ export class CommentsRepository {
     id: string,
     set: Partial<Omit<CommentDoc, '_id' | 'parentId'>>,
     whenStatus?: CommentStatus[],
-  ): Promise<CommentRecord | null> {
+  ): Promise<Comment | null> {
     const _id = new Types.ObjectId(id);
     const filter: FilterQuery<CommentDoc> = { _id };
     if (whenStatus) filter.status = trusted({ $in: whenStatus });
@@ -215,7 +209,7 @@ export class CommentsRepository {
       this.Comment.findOneAndUpdate(filter, { $set: fields }, { new: true }).lean<CommentDoc>(),
     );
     if (doc && set.status === 'pending') await this.queues.markHeld(doc.siteId, 'pending', dayOf(doc._id));
-    return doc ? toRecord(doc) : null;
+    return doc ? toComment(doc) : null;
   }
 
   /** Adds to counters of a comment; returns the new record. */
@@ -223,13 +217,13 @@ export class CommentsRepository {
     id: string,
     inc: Partial<Record<'replyCount' | 'likeCount' | 'flagCount', number>>,
     set: Partial<CommentDoc> = {},
-  ): Promise<CommentRecord | null> {
+  ): Promise<Comment | null> {
     // A comment entering the flagged queue carries its day (one stored before the days index may lack it).
     const fields = set.flagOpen ? { ...set, day: dayOf(new Types.ObjectId(id)) } : set;
     const update = { $inc: inc, ...(Object.keys(fields).length ? { $set: fields } : {}) };
     const doc = await this.serial.run(id, () => this.Comment.findByIdAndUpdate(id, update, { new: true }).lean<CommentDoc>());
     if (doc && set.flagOpen) await this.queues.markHeld(doc.siteId, 'flagged', dayOf(doc._id));
-    return doc ? toRecord(doc) : null;
+    return doc ? toComment(doc) : null;
   }
 
   /** Records a reaction; false if the reader had already reacted so. */
@@ -298,9 +292,9 @@ export class CommentsRepository {
     kind: 'pending' | 'flagged',
     limit: number,
     beforeId: string | null,
-  ): Promise<{ items: CommentRecord[]; more: boolean }> {
+  ): Promise<{ items: Comment[]; more: boolean }> {
     const { docs, more } = await this.queues.page(siteId, kind, limit, beforeId);
-    return { items: docs.map(toRecord), more };
+    return { items: docs.map(toComment), more };
   }
 
   /** The parent ids (null: top level) of the visible comments an author wrote on a page under a shadow ban. */
@@ -319,19 +313,48 @@ export class CommentsRepository {
    * neither the embedded store nor a plain MongoDB index serves `$text`, so it
    * scans the site's comments newest first and stops at `limit` matches.
    */
-  async recent(q: RecentQuery): Promise<{ items: CommentRecord[]; more: boolean }> {
+  async recent(q: RecentQuery): Promise<{ items: Comment[]; more: boolean }> {
     const filter: FilterQuery<CommentDoc> = { siteId: q.siteId };
     if (q.pageId !== undefined) filter.pageId = q.pageId;
     // One status as a plain equality: the embedded store pushes equalities down (never `$in`).
     if (q.statuses) filter.status = q.statuses.length === 1 ? q.statuses[0] : trusted({ $in: q.statuses });
     if (q.authorId !== undefined) filter.authorId = q.authorId;
     if (q.text) filter.body = trusted({ $regex: escapeRegex(q.text), $options: 'i' });
-    if (q.beforeId) filter._id = trusted({ $lt: new Types.ObjectId(q.beforeId) });
-    const docs = await this.Comment.find(filter)
-      .sort({ _id: -1 })
-      .limit(q.limit + 1)
-      .lean<CommentDoc[]>();
-    return { items: docs.slice(0, q.limit).map(toRecord), more: docs.length > q.limit };
+    const site = q.pageId === undefined && q.authorId === undefined && !q.text;
+    const docs = site ? await this.latestByDay(filter, q) : await this.latest(filter, q.beforeId ?? null, q.limit + 1);
+    return { items: docs.slice(0, q.limit).map(toComment), more: docs.length > q.limit };
+  }
+
+  private latest(filter: FilterQuery<CommentDoc>, beforeId: string | Types.ObjectId | null, limit: number) {
+    const f = beforeId ? { ...filter, _id: trusted({ $lt: new Types.ObjectId(beforeId) }) } : filter;
+    return this.Comment.find(f).sort({ _id: -1 }).limit(limit).lean<CommentDoc[]>();
+  }
+
+  /**
+   * A site's latest comments, one day at a time (each an indexed equality on
+   * `day`), a few days at once, back RECENT_DAYS_WALKED days; older ones (a
+   * quiet site) in one query. Why: `{ siteId }` alone is a site's every comment,
+   * which the embedded store would fetch and sort for each feed or Recent read.
+   */
+  private async latestByDay(filter: FilterQuery<CommentDoc>, q: RecentQuery): Promise<CommentDoc[]> {
+    const from = q.beforeId ? new Types.ObjectId(q.beforeId).getTimestamp() : new Date();
+    const firstDay = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
+    const docs: CommentDoc[] = [];
+    let walked = 0;
+    for (let n = 1; walked < RECENT_DAYS_WALKED && docs.length <= q.limit; n = Math.min(n * 2, 8)) {
+      const days = Array.from({ length: Math.min(n, RECENT_DAYS_WALKED - walked) }, (_, i) => firstDay - (walked + i) * DAY_MS);
+      walked += days.length;
+      const want = q.limit + 1 - docs.length;
+      const found = await Promise.all(
+        days.map((d) => this.latest({ ...filter, day: new Date(d).toISOString().slice(0, 10) }, q.beforeId ?? null, want)),
+      );
+      docs.push(...found.flat());
+    }
+    if (docs.length <= q.limit) {
+      const before = Types.ObjectId.createFromTime((firstDay - (walked - 1) * DAY_MS) / 1000);
+      docs.push(...(await this.latest(filter, before, q.limit + 1 - docs.length)));
+    }
+    return docs;
   }
 
   /** Removes every comment, reaction and flag of a site. */
@@ -340,6 +363,7 @@ export class CommentsRepository {
       this.Comment.deleteMany({ siteId }),
       this.Reaction.deleteMany({ siteId }),
       this.Flag.deleteMany({ siteId }),
+      this.queues.Month.deleteMany({ siteId }),
       this.queues.Day.deleteMany({ siteId }),
     ]);
   }

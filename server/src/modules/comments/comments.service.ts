@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Comment, CommentPage, CommentStatus, SortOrder } from '@parley/protocol';
+import type { Comment as PublicComment, CommentPage, CommentStatus, SortOrder } from '@parley/protocol';
 import { isDuplicateKey } from '../../infra/mongo';
 import { AppError, errors } from '../../errors';
 import type { DomainEvents } from '../../domain-events';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
-import type { AuthService } from '../auth/auth.service';
-import { isModerator, type Principal } from '../auth/principal';
+import { isModerator, type ActorContext, type Principal } from '../auth/principal';
 import {
   POST_CHECKS,
   WRITE_CHECKS,
@@ -16,14 +15,15 @@ import {
   linkHold,
   runChecks,
   type CheckInput,
-} from '../moderation/checks';
-import type { ModerationRepository } from '../moderation/moderation.repository';
+} from './checks';
 import type { PageMeta, PagesService } from '../pages/pages.service';
 import type { RateLimitService } from '../rate-limit/rate-limit.service';
 import type { SiteRecord } from '../sites/sites.mapper';
 import type { SitesService } from '../sites/sites.service';
 import { decodeCursor, encodeCursor } from './cursor';
-import { isPublic, type CommentRecord, type CommentsRepository, type ListAudience } from './comments.repository';
+import type { DuplicateGuard } from './duplicate-guard';
+import { authorFields, isPublic, type Comment } from './comment';
+import type { CommentsRepository, ListAudience, RecentQuery } from './comments.repository';
 import { honeypotGhost } from '../trust/honeypot';
 import type { ProofOfWork } from '../trust/pow.service';
 import { toPublicComment } from './comments.mapper';
@@ -31,20 +31,28 @@ import { ListingCache } from './listing-cache';
 import { renderBody } from './render';
 import type { ListInput, PostInput } from './comments.schemas';
 
-/** Who is acting: a raw token (REST) or a principal verified at a socket handshake. */
-export interface Actor {
-  ip: string;
-  auth: { token: string | null } | { siteId: string; principal: Principal | null };
+/** What posting needs to know of an author's standing on a site (the moderation store answers it). */
+export interface AuthorStanding {
+  banState(siteId: string, userId: string): Promise<'none' | 'banned' | 'shadow'>;
+  /** Whether a moderator has approved one of the author's comments on the site. */
+  isTrusted(siteId: string, userId: string): Promise<boolean>;
+}
+
+/** A page of comments as moderators see them. */
+export interface ModeratedPage {
+  comments: PublicComment[];
+  nextCursor: string | null;
 }
 
 /** Dependencies of {@link CommentsService}. */
 export interface CommentsDeps {
   repo: CommentsRepository;
   pages: PagesService;
-  moderation: ModerationRepository;
+  moderation: AuthorStanding;
   sites: SitesService;
-  auth: AuthService;
   rateLimits: RateLimitService;
+  /** The same body twice on one page within a minute is refused. */
+  duplicates: DuplicateGuard;
   events: DomainEvents;
   metrics: Metrics;
   /** Where a failed counter update is reported (it no longer fails the post that caused it). */
@@ -52,7 +60,7 @@ export interface CommentsDeps {
   /** Checks and spends proof-of-work solutions where a site asks for them (absent: never asked). */
   pow?: ProofOfWork;
   /** Test-only: runs between a new comment's store write and its announcement (fault tests kill the node here). */
-  beforeAnnounce?: (comment: CommentRecord) => void;
+  beforeAnnounce?: (comment: Comment) => void;
 }
 
 /** How long a post waits for its comment's announcement to be handed to the other nodes before answering anyway. */
@@ -60,7 +68,7 @@ export const ANNOUNCE_TIMEOUT_MS = 1000;
 
 /** Result of a post: the comment and how to answer (201 new, 202 held, 200 replay). */
 export interface PostResult {
-  comment: Comment;
+  comment: PublicComment;
   httpStatus: 200 | 201 | 202;
 }
 
@@ -68,22 +76,19 @@ export interface PostResult {
 export class CommentsService {
   private readonly listings = new ListingCache();
   constructor(private readonly deps: CommentsDeps) {
-    const forget = ({ comment: c }: { comment: CommentRecord }) => this.listings.invalidate(c.siteId, c.pageId);
+    const forget = ({ comment: c }: { comment: Comment }) => this.listings.invalidate(c.siteId, c.pageId);
     deps.events.on('comment.created', forget);
     deps.events.on('comment.updated', forget);
     deps.events.on('comment.deleted', forget);
   }
 
-  private principal(site: SiteRecord, actor: Actor): Principal | null {
-    if ('principal' in actor.auth) {
-      if (actor.auth.siteId !== site.siteId) throw errors.forbidden('this connection belongs to another site');
-      return actor.auth.principal;
-    }
-    return this.deps.auth.principalFor(site, actor.auth.token);
+  private principal(site: SiteRecord, ctx: ActorContext): Principal | null {
+    if (ctx.siteId !== site.siteId) throw errors.forbidden('this connection belongs to another site');
+    return ctx.principal;
   }
 
-  private requirePrincipal(site: SiteRecord, actor: Actor): Principal {
-    const p = this.principal(site, actor);
+  private requirePrincipal(site: SiteRecord, ctx: ActorContext): Principal {
+    const p = this.principal(site, ctx);
     if (!p) throw new AppError('invalid_token', 'sign in to do this');
     return p;
   }
@@ -129,7 +134,7 @@ export class CommentsService {
     }
   }
 
-  private async commentOfSite(id: string): Promise<{ comment: CommentRecord; site: SiteRecord }> {
+  private async commentOfSite(id: string): Promise<{ comment: Comment; site: SiteRecord }> {
     const comment = await this.deps.repo.find(id);
     if (!comment) throw errors.notFound('comment');
     const site = await this.deps.sites.find(comment.siteId);
@@ -137,10 +142,16 @@ export class CommentsService {
     return { comment, site };
   }
 
+  /** The site a comment belongs to, for adapters to authenticate against (`404` when the comment or its site is gone). */
+  async siteOf(id: string): Promise<string> {
+    return (await this.commentOfSite(id)).site.siteId;
+  }
+
   /** One page of a thread level (SPEC: `{ comments, nextCursor, total }`). */
-  async list(siteId: string, pageId: string, input: ListInput, actor: Actor): Promise<CommentPage> {
+  async list(ctx: ActorContext, pageId: string, input: ListInput): Promise<CommentPage> {
+    const siteId = ctx.siteId;
     const site = await this.deps.sites.get(siteId);
-    const p = this.principal(site, actor);
+    const p = this.principal(site, ctx);
     // Anonymous listings are the same for every reader, so hot threads are served from this node's cache.
     if (!p) {
       const key = `${input.parentId ?? ''}\u0000${input.sort}\u0000${input.limit}\u0000${input.cursor ?? ''}`;
@@ -202,18 +213,19 @@ export class CommentsService {
   }
 
   /** Posts a comment or reply; idempotent per (author, clientNonce). */
-  async post(siteId: string, pageId: string, input: PostInput, actor: Actor): Promise<PostResult> {
+  async post(ctx: ActorContext, pageId: string, input: PostInput): Promise<PostResult> {
+    const siteId = ctx.siteId;
     const end = this.deps.metrics.postAck.startTimer();
     let outcome = 'refused';
     const site = await this.deps.sites.get(siteId);
-    const p = this.requirePrincipal(site, actor);
+    const p = this.requirePrincipal(site, ctx);
     if (input.honeypot) {
       this.deps.logger?.info({ siteId, userId: p.userId }, 'honeypot filled: post dropped');
       this.deps.metrics.spamRefusals.inc({ reason: 'honeypot' });
       return { comment: this.forViewer(honeypotGhost(siteId, pageId, p, input), p, []), httpStatus: 202 };
     }
     try {
-      const result = await this.create(site, p, pageId, input, actor);
+      const result = await this.create(site, p, pageId, input, ctx.ip);
       outcome = 'stored';
       return result;
     } catch (err) {
@@ -230,7 +242,7 @@ export class CommentsService {
     }
   }
 
-  private async create(site: SiteRecord, p: Principal, pageId: string, input: PostInput, actor: Actor): Promise<PostResult> {
+  private async create(site: SiteRecord, p: Principal, pageId: string, input: PostInput, ip: string): Promise<PostResult> {
     const siteId = site.siteId;
     let parentId: string | null = null;
     let depth = 0;
@@ -257,7 +269,7 @@ export class CommentsService {
 
     const nonce = input.clientNonce ?? `srv-${randomBytes(12).toString('base64url')}`;
     const dupKey = [siteId, p.userId, pageId, input.body];
-    const claim = await this.deps.rateLimits.claimBody(dupKey, nonce);
+    const claim = await this.deps.duplicates.claim(dupKey, nonce);
     if (claim === 'duplicate') throw errors.conflict('you just posted the same comment here');
     try {
       // A concurrent retry with the same nonce was already counted once.
@@ -265,7 +277,7 @@ export class CommentsService {
         // Both budgets in one Redis round trip (a post refused per user also counts against its IP).
         const [byUser, byIp] = await Promise.all([
           this.deps.rateLimits.consume('postsPerMinutePerUser', site.limits, `${siteId}:${p.userId}`),
-          this.deps.rateLimits.consume('postsPerMinutePerIp', site.limits, `${siteId}:${actor.ip}`),
+          this.deps.rateLimits.consume('postsPerMinutePerIp', site.limits, `${siteId}:${ip}`),
         ]);
         for (const decision of [byUser, byIp]) if (!decision.allowed) throw errors.rateLimited(decision.retryAfterMs);
         void this.deps.rateLimits.countSitePost(siteId);
@@ -278,10 +290,7 @@ export class CommentsService {
         pageId,
         parentId,
         depth,
-        authorId: p.userId,
-        authorName: p.name,
-        authorAvatar: p.avatar,
-        authorGuest: p.guest,
+        ...authorFields(p),
         body: input.body,
         html: renderBody(input.body),
         status,
@@ -311,26 +320,26 @@ export class CommentsService {
         const first = await this.deps.repo.findByNonce(siteId, p.userId, nonce);
         if (first) return this.replay(first, p);
       }
-      if (claim === 'claimed') await this.deps.rateLimits.releaseBody(dupKey);
+      if (claim === 'claimed') await this.deps.duplicates.release(dupKey);
       throw err;
     }
   }
 
-  private async replay(first: CommentRecord, p: Principal): Promise<PostResult> {
+  private async replay(first: Comment, p: Principal): Promise<PostResult> {
     // The first attempt may have died between its store write and its announcement.
     await this.deps.events.emitAndSettle('comment.retried', { comment: first }, ANNOUNCE_TIMEOUT_MS);
     const reacted = await this.deps.repo.reactionsOf(p.userId, [first.id]);
     return { comment: this.forViewer(first, p, reacted.get(first.id) ?? []), httpStatus: first.status === 'pending' ? 202 : 200 };
   }
 
-  private forViewer(c: CommentRecord, p: Principal | null, reacted: string[]): Comment {
+  private forViewer(c: Comment, p: Principal | null, reacted: string[]): PublicComment {
     return toPublicComment(c, { reacted, moderator: isModerator(p) });
   }
 
   /** Edits a comment's body: its author only, inside the site's edit window. */
-  async edit(id: string, body: string, actor: Actor): Promise<Comment> {
+  async edit(ctx: ActorContext, id: string, body: string): Promise<PublicComment> {
     const { comment, site } = await this.commentOfSite(id);
-    const p = this.requirePrincipal(site, actor);
+    const p = this.requirePrincipal(site, ctx);
     if (comment.authorId !== p.userId) throw errors.forbidden('only the author can edit a comment');
     if (comment.status === 'deleted' || comment.status === 'rejected') throw errors.notFound('comment');
     if (Date.now() - comment.createdAt.getTime() > site.editWindowSec * 1000)
@@ -339,7 +348,7 @@ export class CommentsService {
     const verdict = runChecks(WRITE_CHECKS, input);
     if (verdict.kind === 'refuse') throw verdict.error;
     const held = runChecks([blockedWords, linkHold], input);
-    const set: Partial<CommentRecord> = { body, html: renderBody(body), editedAt: new Date() };
+    const set: Partial<Comment> = { body, html: renderBody(body), editedAt: new Date() };
     if (held.kind === 'hold' && comment.status === 'visible') Object.assign(set, { status: 'pending', modReason: held.reason });
     const updated = await this.applyChange(comment, set, ['visible', 'pending']);
     const reacted = await this.deps.repo.reactionsOf(p.userId, [id]);
@@ -347,9 +356,9 @@ export class CommentsService {
   }
 
   /** Deletes a comment (its author or a moderator): a tombstone while it has replies. */
-  async remove(id: string, actor: Actor): Promise<Comment> {
+  async remove(ctx: ActorContext, id: string): Promise<PublicComment> {
     const { comment, site } = await this.commentOfSite(id);
-    const p = this.requirePrincipal(site, actor);
+    const p = this.requirePrincipal(site, ctx);
     if (comment.authorId !== p.userId && !isModerator(p))
       throw errors.forbidden('only the author or a moderator can delete a comment');
     if (comment.status === 'deleted') return this.forViewer(comment, p, []);
@@ -366,7 +375,7 @@ export class CommentsService {
    * page and parent counters right for visibility changes, and announces it.
    * Moderation uses this too, so every status change follows one path.
    */
-  async applyChange(comment: CommentRecord, set: Partial<CommentRecord>, fromStatuses: CommentStatus[]): Promise<CommentRecord> {
+  async applyChange(comment: Comment, set: Partial<Comment>, fromStatuses: CommentStatus[]): Promise<Comment> {
     const { id: _id, parentId: _p, ...fields } = set;
     if (fields.status !== undefined && fields.status !== comment.status) fields.statusAt = new Date();
     const updated = await this.deps.repo.update(comment.id, fields as Parameters<CommentsRepository['update']>[1], fromStatuses);
@@ -386,15 +395,15 @@ export class CommentsService {
   }
 
   /** Moves the page's visible count and the parent's reply count together (tracked by the pages service). */
-  private trackCounts(c: CommentRecord, delta: number, meta?: PageMeta): Promise<void> {
+  private trackCounts(c: Comment, delta: number, meta?: PageMeta): Promise<void> {
     const parent = c.parentId ? this.deps.repo.increment(c.parentId, { replyCount: delta }) : undefined;
     return this.deps.pages.addVisible(c.siteId, c.pageId, delta, meta, parent);
   }
 
   /** Sets or unsets the viewer's reaction; idempotent. */
-  async react(id: string, type: string, on: boolean, actor: Actor): Promise<Comment> {
+  async react(ctx: ActorContext, id: string, type: string, on: boolean): Promise<PublicComment> {
     const { comment, site } = await this.commentOfSite(id);
-    const p = this.requirePrincipal(site, actor);
+    const p = this.requirePrincipal(site, ctx);
     if (comment.status !== 'visible' || (comment.shadow && comment.authorId !== p.userId)) throw errors.notFound('comment');
     const verdict = runChecks(WRITE_CHECKS, await this.checkInput(site, comment.pageId, p, '', false));
     if (verdict.kind === 'refuse') throw verdict.error;
@@ -411,9 +420,9 @@ export class CommentsService {
   }
 
   /** Flags a comment for moderators; one flag per reader and comment. */
-  async flag(id: string, reason: string, actor: Actor): Promise<{ commentId: string; reason: string; createdAt: string }> {
+  async flag(ctx: ActorContext, id: string, reason: string): Promise<{ commentId: string; reason: string; createdAt: string }> {
     const { comment, site } = await this.commentOfSite(id);
-    const p = this.requirePrincipal(site, actor);
+    const p = this.requirePrincipal(site, ctx);
     if (comment.status !== 'visible' || (comment.shadow && comment.authorId !== p.userId)) throw errors.notFound('comment');
     const verdict = runChecks([guestsAllowed, notBanned], await this.checkInput(site, comment.pageId, p, '', false));
     if (verdict.kind === 'refuse') throw verdict.error;
@@ -433,6 +442,38 @@ export class CommentsService {
       flag: { commentId: id, pageId: comment.pageId, reason, userId: p.userId, flagCount: updated.flagCount, createdAt },
     });
     return { commentId: id, reason, createdAt };
+  }
+
+  /** A comment of a site, or `404` (moderators act only on their own site's comments). */
+  async findOnSite(siteId: string, id: string): Promise<Comment> {
+    const c = await this.deps.repo.find(id);
+    if (!c || c.siteId !== siteId) throw errors.notFound('comment');
+    return c;
+  }
+
+  /** Comments as moderators see them: every status, with the reasons of their flags (looked up for `withReasons`). */
+  async forModerators(items: Comment[], withReasons: Comment[] = items): Promise<PublicComment[]> {
+    const reasons = await this.deps.repo.flagReasons(withReasons.map((c) => c.id));
+    return items.map((c) => toPublicComment(c, { moderator: true, flagReasons: reasons.get(c.id) ?? [] }));
+  }
+
+  /** A page of a site's pending or flagged queue, newest first, as moderators see it. */
+  async queue(siteId: string, kind: 'pending' | 'flagged', limit: number, cursor: string | null): Promise<ModeratedPage> {
+    return this.moderatedPage(await this.deps.repo.queue(siteId, kind, limit, cursor));
+  }
+
+  /** A site's latest comments of every status (or a search among them), as moderators see them. */
+  async recent(q: RecentQuery): Promise<ModeratedPage> {
+    return this.moderatedPage(await this.deps.repo.recent(q));
+  }
+
+  private async moderatedPage({ items, more }: { items: Comment[]; more: boolean }): Promise<ModeratedPage> {
+    // Only flagged comments have reasons to look up: a page of the pending queue usually needs no lookup at all.
+    const comments = await this.forModerators(
+      items,
+      items.filter((c) => c.flagCount > 0),
+    );
+    return { comments, nextCursor: more ? items[items.length - 1]!.id : null };
   }
 
   /** Visible comment counts of up to 100 pages. */

@@ -49,10 +49,8 @@ export function registerReaderHandlers(socket: ReaderSocket, deps: ReaderHandler
   });
 
   handle(socket, log, 'comment:post', socketPostSchema, async ({ pageId, ...input }) => {
-    const { comment } = await deps.comments.post(siteId, pageId, input, {
-      ip: socket.data.ip,
-      auth: { siteId, principal: socket.data.principal },
-    });
+    const ctx = { siteId, ip: socket.data.ip, principal: socket.data.principal };
+    const { comment } = await deps.comments.post(ctx, pageId, input);
     return { comment };
   });
 

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { parse } from '../../http/validate';
+import { parse } from '../../validate';
 import { pageParamsSchema } from '../comments/comments.schemas';
 import { siteIdSchema } from '../sites/sites.schemas';
 import type { FeedsService } from './feeds.service';

@@ -1,5 +1,6 @@
 import { Feed } from 'feed';
-import type { CommentRecord, CommentsRepository } from '../comments/comments.repository';
+import type { Comment } from '../comments/comment';
+import type { CommentsRepository } from '../comments/comments.repository';
 import type { PagesRepository } from '../pages/pages.repository';
 import type { SitesService } from '../sites/sites.service';
 
@@ -74,7 +75,7 @@ export class FeedsService {
   private async render(
     siteId: string,
     head: { id: string; title: string; self: string; link: string | null },
-    items: CommentRecord[],
+    items: Comment[],
     base: string,
   ): Promise<string> {
     const pages = await this.deps.pages.meta(siteId, [...new Set(items.map((c) => c.pageId))]);

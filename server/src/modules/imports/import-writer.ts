@@ -1,4 +1,5 @@
-import { Types, type Connection, type Model } from 'mongoose';
+import { Types, type Connection, type Model, type mongo } from 'mongoose';
+import { isDuplicateKey } from '../../infra/mongo';
 import { commentModel, type CommentDoc } from '../comments/comment.model';
 import { pageModel, type PageDoc } from '../pages/page.model';
 import { QueueDays } from '../comments/queue-days';
@@ -128,7 +129,7 @@ export class ImportWriter {
       return { inserted, present: 0 };
     } catch (err) {
       const failures = writeErrorsOf(err);
-      if (!failures || failures.some((e) => e.code !== 11000)) throw err;
+      if (!failures || failures.some((e) => !isDuplicateKey(e))) throw err;
       for (const f of failures) inserted.delete(f.index);
       return { inserted, present: failures.length };
     }
@@ -142,9 +143,9 @@ export class ImportWriter {
   }
 
   /** Runs updates by `_id` in small commands: each is a synced write on the embedded store. */
-  private async inChunks(collection: { bulkWrite(ops: never[], o: { ordered: false }): Promise<unknown> }, ops: unknown[]) {
+  private async inChunks<D extends mongo.Document>(collection: mongo.Collection<D>, ops: mongo.AnyBulkWriteOperation<D>[]) {
     for (let i = 0; i < ops.length; i += UPDATE_CHUNK)
-      await collection.bulkWrite(ops.slice(i, i + UPDATE_CHUNK) as never[], { ordered: false });
+      await collection.bulkWrite(ops.slice(i, i + UPDATE_CHUNK), { ordered: false });
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { requireAdminKey } from '../../http/admin-auth';
-import { parse, parseQuery } from '../../http/validate';
+import { parse, parseQuery } from '../../validate';
 import type { SitesService } from '../sites/sites.service';
 import type { ExportService } from './export.service';
 import type { ImportJobs } from './import-jobs';

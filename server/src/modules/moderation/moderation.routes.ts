@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { bearerToken, keyMatches } from '../../http/admin-auth';
-import { parse } from '../../http/validate';
+import { parse } from '../../validate';
 import { AppError, errors } from '../../errors';
 import type { AuthService } from '../auth/auth.service';
 import { isAdmin } from '../auth/principal';

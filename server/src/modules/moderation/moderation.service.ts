@@ -1,10 +1,9 @@
-import type { Comment, CommentStatus } from '@parley/protocol';
+import type { Comment as PublicComment, CommentStatus } from '@parley/protocol';
 import { errors } from '../../errors';
 import type { DomainEvents } from '../../domain-events';
 import type { Principal } from '../auth/principal';
-import { toPublicComment } from '../comments/comments.mapper';
-import type { CommentRecord, CommentsRepository } from '../comments/comments.repository';
-import type { CommentsService } from '../comments/comments.service';
+import type { Comment } from '../comments/comment';
+import type { CommentsService, ModeratedPage } from '../comments/comments.service';
 import type { PagesService } from '../pages/pages.service';
 import type { ModerationRepository } from './moderation.repository';
 
@@ -26,7 +25,6 @@ export interface Moderator {
 /** Dependencies of {@link ModerationService}. */
 export interface ModerationDeps {
   comments: CommentsService;
-  commentsRepo: CommentsRepository;
   repo: ModerationRepository;
   pages: PagesService;
   events: DomainEvents;
@@ -36,10 +34,8 @@ export interface ModerationDeps {
 export class ModerationService {
   constructor(private readonly deps: ModerationDeps) {}
 
-  private async commentOf(mod: Moderator, id: string): Promise<CommentRecord> {
-    const c = await this.deps.commentsRepo.find(id);
-    if (!c || c.siteId !== mod.siteId) throw errors.notFound('comment');
-    return c;
+  private commentOf(mod: Moderator, id: string): Promise<Comment> {
+    return this.deps.comments.findOnSite(mod.siteId, id);
   }
 
   private async audit(
@@ -60,13 +56,13 @@ export class ModerationService {
     });
   }
 
-  private async view(c: CommentRecord): Promise<Comment> {
-    const reasons = await this.deps.commentsRepo.flagReasons([c.id]);
-    return toPublicComment(c, { moderator: true, flagReasons: reasons.get(c.id) ?? [] });
+  private async view(c: Comment): Promise<PublicComment> {
+    const [view] = await this.deps.comments.forModerators([c]);
+    return view!;
   }
 
   /** Deletes a comment; readers get `comment:deleted`. */
-  async deleteComment(mod: Moderator, commentId: string, reason?: string): Promise<Comment> {
+  async deleteComment(mod: Moderator, commentId: string, reason?: string): Promise<PublicComment> {
     const c = await this.commentOf(mod, commentId);
     const updated =
       c.status === 'deleted'
@@ -81,7 +77,7 @@ export class ModerationService {
   }
 
   /** Publishes a held comment (or dismisses flags on a visible one); trusts its author from now on. */
-  async approve(mod: Moderator, commentId: string): Promise<Comment> {
+  async approve(mod: Moderator, commentId: string): Promise<PublicComment> {
     const c = await this.commentOf(mod, commentId);
     if (c.status === 'deleted') throw errors.conflict('a deleted comment cannot be approved');
     // Approving a comment written under a shadow ban publishes it for everyone.
@@ -96,7 +92,7 @@ export class ModerationService {
   }
 
   /** Rejects a comment: hidden from readers, still visible to its author and moderators. */
-  async reject(mod: Moderator, commentId: string, reason?: string): Promise<Comment> {
+  async reject(mod: Moderator, commentId: string, reason?: string): Promise<PublicComment> {
     const c = await this.commentOf(mod, commentId);
     if (c.status === 'deleted') throw errors.conflict('a deleted comment cannot be rejected');
     const updated = await this.deps.comments.applyChange(
@@ -139,13 +135,8 @@ export class ModerationService {
   }
 
   /** A page of the pending or flagged queue, newest first. */
-  async queue(
-    mod: Moderator,
-    status: 'pending' | 'flagged',
-    limit: number,
-    cursor: string | null,
-  ): Promise<{ comments: Comment[]; nextCursor: string | null }> {
-    return this.page(await this.deps.commentsRepo.queue(mod.siteId, status, limit, cursor));
+  queue(mod: Moderator, status: 'pending' | 'flagged', limit: number, cursor: string | null): Promise<ModeratedPage> {
+    return this.deps.comments.queue(mod.siteId, status, limit, cursor);
   }
 
   /**
@@ -153,8 +144,8 @@ export class ModerationService {
    * column), or a search by author id and/or text within the site. Not audited:
    * it reads, it does not act.
    */
-  async recent(mod: Moderator, q: RecentInput): Promise<{ comments: Comment[]; nextCursor: string | null }> {
-    const found = await this.deps.commentsRepo.recent({
+  recent(mod: Moderator, q: RecentInput): Promise<ModeratedPage> {
+    return this.deps.comments.recent({
       siteId: mod.siteId,
       limit: q.limit,
       beforeId: q.cursor ?? null,
@@ -162,15 +153,5 @@ export class ModerationService {
       text: q.text,
       statuses: q.status ? [q.status] : undefined,
     });
-    return this.page(found);
-  }
-
-  private async page({ items, more }: { items: CommentRecord[]; more: boolean }) {
-    // Only flagged comments have reasons to look up: a page of the pending queue usually needs no lookup at all.
-    const reasons = await this.deps.commentsRepo.flagReasons(items.filter((c) => c.flagCount > 0).map((c) => c.id));
-    return {
-      comments: items.map((c) => toPublicComment(c, { moderator: true, flagReasons: reasons.get(c.id) ?? [] })),
-      nextCursor: more ? items[items.length - 1]!.id : null,
-    };
   }
 }

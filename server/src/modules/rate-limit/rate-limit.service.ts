@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { SiteLimits } from '@parley/protocol';
@@ -16,9 +15,6 @@ export const LIMIT_WINDOW_SEC: Record<LimitName, number> = {
   flagsPerHourPerUser: 3600,
   connectionsPerMinutePerIp: 60,
 };
-
-/** How long the same body on the same page by the same author counts as a duplicate. */
-export const DUPLICATE_WINDOW_SEC = 60;
 
 /** Outcome of one {@link RateLimitService.consume}. */
 export type Decision = { allowed: true } | { allowed: false; retryAfterMs: number };
@@ -49,7 +45,6 @@ export const SITE_BURST_WINDOW_SEC = 60;
  */
 export class RateLimitService {
   private readonly limiters = new Map<string, RateLimiterAbstract>();
-  private readonly localDupes = new Map<string, { nonce: string; until: number }>();
   private lastFallbackWarn = 0;
   constructor(private readonly deps: RateLimitDeps) {
     // Publish every limit's series at 0 so dashboards and alerts see them before the first refusal.
@@ -60,17 +55,22 @@ export class RateLimitService {
     const id = `${name}:${points}`;
     let limiter = this.limiters.get(id);
     if (!limiter) {
-      const opts = { keyPrefix: `${this.deps.keyPrefix}rl:${name}`, points, duration: LIMIT_WINDOW_SEC[name] };
-      const memory = new RateLimiterMemory(opts);
-      limiter = this.deps.redis
-        ? new RateLimiterRedis({ ...opts, storeClient: this.deps.redis, rejectIfRedisNotReady: true, insuranceLimiter: memory })
-        : memory;
+      limiter = this.build({ keyPrefix: `${this.deps.keyPrefix}rl:${name}`, points, duration: LIMIT_WINDOW_SEC[name] });
       this.limiters.set(id, limiter);
     }
     return limiter;
   }
 
-  private noteFallback(): void {
+  /** A limiter on Redis with a same-budget memory insurance, or memory alone without Redis. */
+  private build(opts: { keyPrefix: string; points: number; duration: number }): RateLimiterAbstract {
+    const memory = new RateLimiterMemory(opts);
+    return this.deps.redis
+      ? new RateLimiterRedis({ ...opts, storeClient: this.deps.redis, rejectIfRedisNotReady: true, insuranceLimiter: memory })
+      : memory;
+  }
+
+  /** Counts (and now and then logs) a decision taken without Redis; other Redis-backed guards report theirs here too. */
+  noteFallback(): void {
     if (!this.deps.redis || this.deps.redis.status === 'ready') return;
     this.deps.metrics.rateLimitFallback.inc();
     if (Date.now() - this.lastFallbackWarn > 30_000) {
@@ -122,11 +122,11 @@ export class RateLimitService {
     let limiter = this.limiters.get(id);
     if (!limiter) {
       // Counts only: its budget is never meant to be reached.
-      const opts = { keyPrefix: `${this.deps.keyPrefix}rl:sitePosts`, points: 1_000_000_000, duration: SITE_BURST_WINDOW_SEC };
-      const memory = new RateLimiterMemory(opts);
-      limiter = this.deps.redis
-        ? new RateLimiterRedis({ ...opts, storeClient: this.deps.redis, rejectIfRedisNotReady: true, insuranceLimiter: memory })
-        : memory;
+      limiter = this.build({
+        keyPrefix: `${this.deps.keyPrefix}rl:sitePosts`,
+        points: 1_000_000_000,
+        duration: SITE_BURST_WINDOW_SEC,
+      });
       this.limiters.set(id, limiter);
     }
     return limiter;
@@ -146,37 +146,5 @@ export class RateLimitService {
     } catch {
       return 0;
     }
-  }
-
-  /**
-   * Claims "this author posts this body on this page" for 60 s. Returns
-   * `claimed` for a first post, `same-nonce` when the earlier claim carried the
-   * same client nonce (a retry, which the nonce index resolves), else `duplicate`.
-   */
-  async claimBody(parts: string[], nonce: string): Promise<'claimed' | 'same-nonce' | 'duplicate'> {
-    const key = `${this.deps.keyPrefix}dup:${createHash('sha256').update(parts.join('\u0001')).digest('base64url')}`;
-    const redis = this.deps.redis;
-    if (redis && redis.status === 'ready') {
-      try {
-        const ok = await redis.set(key, nonce, 'EX', DUPLICATE_WINDOW_SEC, 'NX');
-        if (ok === 'OK') return 'claimed';
-        return (await redis.get(key)) === nonce ? 'same-nonce' : 'duplicate';
-      } catch {
-        this.noteFallback();
-      }
-    }
-    const now = Date.now();
-    const hit = this.localDupes.get(key);
-    if (hit && hit.until > now) return hit.nonce === nonce ? 'same-nonce' : 'duplicate';
-    this.localDupes.set(key, { nonce, until: now + DUPLICATE_WINDOW_SEC * 1000 });
-    if (this.localDupes.size > 50_000) for (const [k, v] of this.localDupes) if (v.until <= now) this.localDupes.delete(k);
-    return 'claimed';
-  }
-
-  /** Releases a claim after the post failed, so a corrected retry is not a "duplicate". */
-  async releaseBody(parts: string[]): Promise<void> {
-    const key = `${this.deps.keyPrefix}dup:${createHash('sha256').update(parts.join('\u0001')).digest('base64url')}`;
-    this.localDupes.delete(key);
-    if (this.deps.redis && this.deps.redis.status === 'ready') await this.deps.redis.del(key).catch(() => undefined);
   }
 }

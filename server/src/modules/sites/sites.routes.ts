@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { requireAdminKey } from '../../http/admin-auth';
-import { parse } from '../../http/validate';
+import { parse } from '../../validate';
 import { MAX_BODY_CHARS } from '../comments/comments.schemas';
 import { toPublicSite, toSiteSettings } from './sites.mapper';
 import { createSiteSchema, siteIdSchema, updateSiteSchema } from './sites.schemas';

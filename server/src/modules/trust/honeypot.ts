@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { Principal } from '../auth/principal';
-import type { CommentRecord } from '../comments/comments.repository';
+import { authorFields, type Comment } from '../comments/comment';
 import type { PostInput } from '../comments/comments.schemas';
 import { renderBody } from '../comments/render';
 
@@ -10,17 +10,14 @@ import { renderBody } from '../comments/render';
  * so a bot learns nothing — while nothing is stored, counted, broadcast or
  * shown to moderators. People never see the field, so none of them get this.
  */
-export function honeypotGhost(siteId: string, pageId: string, p: Principal, input: PostInput): CommentRecord {
+export function honeypotGhost(siteId: string, pageId: string, p: Principal, input: PostInput): Comment {
   return {
     id: new Types.ObjectId().toHexString(),
     siteId,
     pageId,
     parentId: input.parentId ?? null,
     depth: 0,
-    authorId: p.userId,
-    authorName: p.name,
-    authorAvatar: p.avatar,
-    authorGuest: p.guest,
+    ...authorFields(p),
     body: input.body,
     html: renderBody(input.body),
     status: 'pending',

@@ -3,7 +3,7 @@ import { createChallenge, randomInt, verifySolution } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/pbkdf2';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { PowChallengeResponse } from '../../../../client-sdk/src/protocol';
+import type { PowChallengeResponse } from '@parley/protocol';
 import { AppError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { RateLimitService } from '../rate-limit/rate-limit.service';

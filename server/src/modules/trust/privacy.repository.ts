@@ -7,7 +7,8 @@ import {
   type FlagDoc,
   type ReactionDoc,
 } from '../comments/comment.model';
-import { toRecord, type CommentRecord } from '../comments/comments.repository';
+import type { Comment } from '../comments/comment';
+import { toComment } from '../comments/comments.repository';
 
 /** A reader's reaction as their export shows it. */
 export interface ReactionRecord {
@@ -39,10 +40,10 @@ export class PrivacyRepository {
   }
 
   /** Every comment the user wrote on the site (any status), oldest first. */
-  async commentsBy(siteId: string, userId: string): Promise<(CommentRecord & { notifyReplies: boolean })[]> {
+  async commentsBy(siteId: string, userId: string): Promise<(Comment & { notifyReplies: boolean })[]> {
     const docs = await this.Comment.find({ siteId, authorId: userId }).sort({ _id: 1 }).lean<CommentDoc[]>();
     // `notifyReplies` (reply emails) is read when present: it is the reader's subscription.
-    return docs.map((d) => ({ ...toRecord(d), notifyReplies: (d as { notifyReplies?: unknown }).notifyReplies === true }));
+    return docs.map((d) => ({ ...toComment(d), notifyReplies: (d as { notifyReplies?: unknown }).notifyReplies === true }));
   }
 
   /** The user's reactions on the site. */

@@ -1,8 +1,7 @@
-import type { DataErasure, DataExport } from '../../../../client-sdk/src/protocol';
+import type { DataErasure, DataExport } from '@parley/protocol';
 import { AppError } from '../../errors';
 import type { DomainEvents } from '../../domain-events';
 import type { Logger } from '../../logger';
-import type { AuthService } from '../auth/auth.service';
 import type { CommentsRepository } from '../comments/comments.repository';
 import type { CommentsService } from '../comments/comments.service';
 import type { ModerationRepository } from '../moderation/moderation.repository';
@@ -16,12 +15,24 @@ export interface PrivacyDeps {
   commentsRepo: CommentsRepository;
   moderation: ModerationRepository;
   sites: SitesService;
-  auth: AuthService;
   events: DomainEvents;
   logger?: Logger;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
+
+/** How often each node blanks bodies past their site's retention period (idempotent, so nodes may overlap). */
+const RETENTION_SWEEP_MS = 3600_000;
+
+/** Runs the retention purge every hour on this node; returns how to stop it. */
+export function scheduleRetention(privacy: Pick<PrivacyService, 'purgeRetention'>, logger: Logger): () => void {
+  const timer = setInterval(
+    () => void privacy.purgeRetention().catch((err: unknown) => logger.error({ err }, 'retention purge failed')),
+    RETENTION_SWEEP_MS,
+  );
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 /**
  * Readers' data rights and retention: export everything Parley holds about
@@ -30,14 +41,6 @@ const DAY_MS = 24 * 3600 * 1000;
  */
 export class PrivacyService {
   constructor(private readonly deps: PrivacyDeps) {}
-
-  /** The signed-in reader's user id on a site (their token), or `401`. */
-  async readerOf(siteId: string, token: string | null): Promise<string> {
-    const site = await this.deps.sites.get(siteId);
-    const p = this.deps.auth.principalFor(site, token);
-    if (!p) throw new AppError('invalid_token', 'sign in to see or erase your data');
-    return p.userId;
-  }
 
   /** Everything held about `userId` on the site: comments, reactions, flags, subscriptions, moderation state. */
   async export(siteId: string, userId: string): Promise<DataExport> {

@@ -1,8 +1,10 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { bearerToken, requireAdminKey } from '../../http/admin-auth';
-import { clientIp } from '../../http/request';
-import { parse } from '../../http/validate';
+import { AppError } from '../../errors';
+import { requireAdminKey } from '../../http/admin-auth';
+import { clientIp, restContext } from '../../http/request';
+import type { AuthService } from '../auth/auth.service';
+import { parse } from '../../validate';
 import type { RateLimitService } from '../rate-limit/rate-limit.service';
 import { siteIdSchema } from '../sites/sites.schemas';
 import type { SitesService } from '../sites/sites.service';
@@ -16,6 +18,7 @@ export const userParamsSchema = z.object({ siteId: siteIdSchema, userId: z.strin
 /** Dependencies of {@link trustRouter}. */
 export interface TrustRouterDeps {
   sites: SitesService;
+  auth: Pick<AuthService, 'authenticate'>;
   pow: ProofOfWork;
   privacy: PrivacyService;
   rateLimits: RateLimitService;
@@ -26,6 +29,12 @@ export interface TrustRouterDeps {
 export function trustRouter(deps: TrustRouterDeps): Router {
   const r = Router();
   const admin = requireAdminKey(deps.adminApiKey);
+  // The signed-in reader's user id on the site (their bearer token), or `401`.
+  const readerOf = async (req: Request, siteId: string): Promise<string> => {
+    const { principal } = await restContext(req, siteId, deps.auth);
+    if (!principal) throw new AppError('invalid_token', 'sign in to see or erase your data');
+    return principal.userId;
+  };
 
   r.get('/sites/:siteId/challenge', async (req, res) => {
     const { siteId } = parse(siteParams, req.params);
@@ -39,14 +48,14 @@ export function trustRouter(deps: TrustRouterDeps): Router {
 
   r.get('/sites/:siteId/me/export', async (req, res) => {
     const { siteId } = parse(siteParams, req.params);
-    const userId = await deps.privacy.readerOf(siteId, bearerToken(req.headers.authorization));
+    const userId = await readerOf(req, siteId);
     res.setHeader('Cache-Control', 'no-store');
     res.json(await deps.privacy.export(siteId, userId));
   });
 
   r.delete('/sites/:siteId/me', async (req, res) => {
     const { siteId } = parse(siteParams, req.params);
-    const userId = await deps.privacy.readerOf(siteId, bearerToken(req.headers.authorization));
+    const userId = await readerOf(req, siteId);
     res.json({ erased: await deps.privacy.erase(siteId, userId) });
   });
 

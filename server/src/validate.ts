@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { errors } from '../errors';
+import { errors } from './errors';
 
 function hasNul(value: unknown, depth = 0): boolean {
   if (depth > 20) return false;

@@ -12,32 +12,11 @@ import {
   type TestNode,
   type TestSite,
 } from '../helpers/harness';
+import { storedComment } from '../helpers/stored-comment';
 
 /** A comment as an older database holds it: no `day`, its id dated `daysAgo` back. */
 function oldComment(siteId: string, daysAgo: number, status: 'pending' | 'visible', flagOpen = false) {
-  const _id = Types.ObjectId.createFromTime(Math.floor((Date.now() - daysAgo * 86_400_000) / 1000));
-  return {
-    _id,
-    siteId,
-    pageId: '/old',
-    parentId: null,
-    depth: 0,
-    authorId: 'old-reader',
-    authorName: 'Old Reader',
-    authorAvatar: null,
-    authorGuest: false,
-    body: `held ${daysAgo} days ago`,
-    html: `<p>held ${daysAgo} days ago</p>`,
-    status,
-    clientNonce: uniqueId('nonce'),
-    createdAt: _id.getTimestamp(),
-    editedAt: null,
-    replyCount: 0,
-    likeCount: 0,
-    flagCount: flagOpen ? 1 : 0,
-    flagOpen,
-    modReason: null,
-  };
+  return storedComment(siteId, daysAgo, { status, flagOpen, body: `held ${daysAgo} days ago` });
 }
 
 describe('moderation queues read month by month, then day by day', () => {

@@ -1,4 +1,3 @@
-import { Types } from 'mongoose';
 import type { Comment } from '@parley/protocol';
 import { CommentsRepository } from '../../server/src/modules/comments/comments.repository';
 import { dayOf } from '../../server/src/modules/comments/queue-days';
@@ -16,6 +15,7 @@ import {
   type TestNode,
   type TestSite,
 } from '../helpers/harness';
+import { storedComment } from '../helpers/stored-comment';
 
 const LIMITS = { postsPerMinutePerUser: 1000, postsPerMinutePerIp: 1000 };
 
@@ -99,30 +99,8 @@ describe('moderation: recent comments and search', () => {
     // database from before comments carried their day (no `day`: the start-up backfill gives it one).
     const daysAgo = [0, 1, 9, 61, 62, 63, 200, 900];
     const docs = daysAgo.map((d) => {
-      const _id = Types.ObjectId.createFromTime(Math.floor((Date.now() - d * 86_400_000 - 60_000) / 1000));
-      return {
-        _id,
-        siteId: site.siteId,
-        pageId: `/p${d % 3}`,
-        parentId: null,
-        depth: 0,
-        authorId: 'old',
-        authorName: 'Old',
-        authorAvatar: null,
-        authorGuest: false,
-        body: `${d} days ago`,
-        html: `<p>${d} days ago</p>`,
-        status: 'visible',
-        clientNonce: uniqueId('n'),
-        createdAt: _id.getTimestamp(),
-        editedAt: null,
-        replyCount: 0,
-        likeCount: 0,
-        flagCount: 0,
-        flagOpen: false,
-        modReason: null,
-        ...(d === 9 ? {} : { day: dayOf(_id) }),
-      };
+      const doc = storedComment(site.siteId, d, { pageId: `/p${d % 3}`, offsetMs: 60_000 });
+      return d === 9 ? doc : { ...doc, day: dayOf(doc._id) };
     });
     await node.mongo.db!.collection('comments').insertMany(docs);
     await node.mongo.db!.collection('parley_meta').deleteMany({});

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:import -- [--size 100000] [--size 1000000] [--keep-file]`: generates a
+ * `npm run bench:import -- [--size 100000] [--size 1000000] [--keep-file] [--file F] [--generate F]`: generates a
  * Disqus export of N comments (threads of ~200, a third of them replies, ~250-byte
  * messages), imports it into a fresh embedded store (or MONGODB_URI) through the same
  * service as the CLI, and prints comments/s and peak RSS of this process and of the store.
@@ -9,7 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedStore } from '../server/src/infra/embedded-store';
 import { connectMongo } from '../server/src/infra/mongo';
+import { ensureStoreIndexes } from '../server/src/infra/store-indexes';
 import { CommentsRepository } from '../server/src/modules/comments/comments.repository';
+import { boundImportHeap } from '../server/src/modules/imports/import-heap';
 import { ImportService } from '../server/src/modules/imports/import.service';
 import { ImportWriter } from '../server/src/modules/imports/import-writer';
 import { PagesRepository } from '../server/src/modules/pages/pages.repository';
@@ -60,16 +62,21 @@ function storePeakRss(pid: number): number | null {
   }
 }
 
-async function runOnce(n: number, keep: boolean): Promise<void> {
+async function runOnce(n: number, keep: boolean, given: string | null): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-import-'));
-  const file = path.join(dir, 'disqus.xml');
-  await generate(file, n);
+  const file = given ?? path.join(dir, 'disqus.xml');
+  if (!given) await generate(file, n);
+  if (keep) console.error(`  file kept: ${file}`);
   const bytes = fs.statSync(file).size;
   const store = process.env.MONGODB_URI ? null : await startEmbeddedStore({ dataDir: path.join(dir, 'store'), port: 0 });
   const conn = await connectMongo({ uri: process.env.MONGODB_URI ?? `${store!.uri}parley_bench_import` });
   try {
-    await new CommentsRepository(conn).init();
-    await new PagesRepository(conn).init();
+    // The indexes the server makes (services.ts): on the embedded store only the unique ones
+    // through the driver, the rest as the store's GIN indexes; every index on MongoDB.
+    const policy = store ? 'unique' : 'all';
+    await new CommentsRepository(conn).init(policy);
+    await new PagesRepository(conn).init(policy);
+    if (store) await ensureStoreIndexes(store.postgres.url, 'parley_bench_import');
     const service = new ImportService({ writer: new ImportWriter(conn), maxDepthOf: () => Promise.resolve(3) });
     const started = process.hrtime.bigint();
     let lastTenth = -1;
@@ -103,10 +110,23 @@ async function runOnce(n: number, keep: boolean): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const out = process.argv.indexOf('--generate');
+  if (out > 0) {
+    // Only writes the file (for the CLI: `npm run parley -- import --format disqus F`).
+    const file = path.resolve(process.argv[out + 1]!);
+    await generate(file, sizes(process.argv.slice(2))[0]!);
+    console.log(`${file}: ${(fs.statSync(file).size / 2 ** 20).toFixed(0)} MiB`);
+    return;
+  }
+  // As the CLI's import does (the figure measured is the importing process's peak RSS).
+  boundImportHeap();
   const keep = process.argv.includes('--keep-file');
+  // A file generated earlier (with --keep-file) for the same --size: skips generating a large one again.
+  const at = process.argv.indexOf('--file');
+  const given = at > 0 ? path.resolve(process.argv[at + 1]!) : null;
   console.log('| comments | file | time | comments/s | peak RSS (import) | peak RSS (store) |');
   console.log('|---:|---:|---:|---:|---:|---:|');
-  for (const n of sizes(process.argv.slice(2))) await runOnce(n, keep);
+  for (const n of sizes(process.argv.slice(2))) await runOnce(n, keep, given);
 }
 
 main().then(

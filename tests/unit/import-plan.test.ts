@@ -14,8 +14,15 @@ function plan(rows: Row[], maxDepth = 3): ImportPlan {
 }
 
 const where = (p: ImportPlan, id: string) => {
-  const n = p.nodes.get(id)!;
-  return { kept: n.kept, to: n.to?.id ?? null, depth: n.depth, replies: n.replies, orphan: n.orphan, skip: n.skip };
+  const n = p.node(p.find(id));
+  return {
+    kept: n.kept,
+    to: n.to >= 0 ? p.node(n.to).id : null,
+    depth: n.depth,
+    replies: n.replies,
+    orphan: n.orphan,
+    skip: n.skip,
+  };
 };
 
 describe('the import plan', () => {

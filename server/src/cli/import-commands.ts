@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { ExportService } from '../modules/imports/export.service';
+import { boundImportHeap } from '../modules/imports/import-heap';
 import { ImportService } from '../modules/imports/import.service';
 import { ImportWriter } from '../modules/imports/import-writer';
 import { formatReport } from '../modules/imports/report';
@@ -38,6 +39,7 @@ export function importCommand(withContext: WithContext): Command {
     )
     .action(async (file: string, o: ImportOptions) => {
       const size = fs.statSync(file).size; // a missing file fails here, before the store starts
+      boundImportHeap();
       await withContext(async (ctx) => {
         const service = new ImportService({
           writer: new ImportWriter(ctx.conn),

@@ -36,8 +36,14 @@ function authorOf(ctx: DocContext, c: SourceComment): SourceAuthor {
   return ctx.authors.get(c.author.ref) ?? { id: `${ctx.format}:${c.author.ref}`, name: 'Anonymous', guest: true, avatar: null };
 }
 
-/** The stored document of a kept source comment, placed as the plan says. */
-export function toDoc(ctx: DocContext, c: SourceComment, node: PlanNode, pageId: string): CommentDoc {
+/** The stored document of a kept source comment, placed as the plan says (under `to`, the plan's `node.to`). */
+export function toDoc(
+  ctx: DocContext,
+  c: SourceComment,
+  node: PlanNode,
+  to: Pick<PlanNode, 'id' | 'time'> | null,
+  pageId: string,
+): CommentDoc {
   const origin = c.origin ?? { system: ctx.format, id: c.id };
   const author = authorOf(ctx, c);
   const tombstone = node.state === 'deleted';
@@ -48,7 +54,7 @@ export function toDoc(ctx: DocContext, c: SourceComment, node: PlanNode, pageId:
     _id,
     siteId: ctx.siteId,
     pageId,
-    parentId: node.to ? idOf(ctx, node.to) : null,
+    parentId: to ? idOf(ctx, to) : null,
     depth: node.depth,
     authorId: author.id,
     authorName: author.name || 'Anonymous',

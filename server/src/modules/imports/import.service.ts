@@ -5,7 +5,14 @@ import type { ImportPage, ImportWriter } from './import-writer';
 import { ImportPlan } from './plan';
 import { READERS } from './readers';
 import { addError, addOrphan, countSkip, emptyReport, type ImportReport } from './report';
-import { ImportFormatError, type ImportFormat, type ReaderOptions, type SourceAuthor, type SourceItem } from './source';
+import {
+  ImportFormatError,
+  ownString,
+  type ImportFormat,
+  type ReaderOptions,
+  type SourceAuthor,
+  type SourceItem,
+} from './source';
 
 /** Where a run is; `percent` weighs the reading pass as 30 % and the writing pass as 70 %. */
 export interface ImportProgress {
@@ -40,6 +47,14 @@ export interface ImportDeps {
 
 const BATCH_DOCS = 500;
 const BATCH_BYTES = 8 * 1024 * 1024;
+/**
+ * Batches being written at once. The store commits each in steps of 100
+ * documents (FerretDB's insert batch), one synced transaction each, and the
+ * importing process is idle most of that time: four more batches on
+ * other connections keep the store busy through those waits.
+ */
+const WRITES_IN_FLIGHT = 5;
+const PIECE_BYTES = 64 * 1024;
 
 /**
  * Imports a file of another comment system into a site in two streaming
@@ -82,7 +97,11 @@ class Run {
   private readonly createdPages = new Set<string>();
   /** Visible comments added to pages that existed before the run, written once at the end. */
   private readonly deltas = new Map<Types.ObjectId, number>();
-  private inflight: Promise<void> = Promise.resolve();
+  /** Batches being written; each settles without rejecting (a failure is kept in `failure`). */
+  private readonly inflight = new Set<Promise<void>>();
+  private failure: { err: unknown } | null = null;
+  /** Page creation, one batch after another in file order, each before its batch's comments. */
+  private pagesDone: Promise<void> = Promise.resolve();
   private exportSite: string | null = null;
   private bytes = 0;
   private phase: ImportProgress['phase'] = 'scan';
@@ -100,13 +119,12 @@ class Run {
   async execute(): Promise<void> {
     const maxDepth = await this.deps.maxDepthOf(this.input.siteId);
     for await (const item of this.read()) this.scan(item);
-    for (const node of this.plan.nodes.values()) if (!this.threads.has(node.thread)) node.skip ??= 'unknown-thread';
+    this.plan.skipUnknownThreads((key) => this.threads.has(key));
     this.plan.resolve(maxDepth);
-    for (const node of this.plan.nodes.values())
-      if (node.kept && node.state === 'visible') {
-        const pageId = this.threads.get(node.thread)!.pageId;
-        this.planned.set(pageId, (this.planned.get(pageId) ?? 0) + 1);
-      }
+    this.plan.forEachVisible((key) => {
+      const pageId = this.threads.get(key)!.pageId;
+      this.planned.set(pageId, (this.planned.get(pageId) ?? 0) + 1);
+    });
     const ctx: DocContext = {
       siteId: this.input.siteId,
       format: this.input.format,
@@ -125,11 +143,11 @@ class Run {
       }
       await this.flush();
     } finally {
-      // Stopped or failed halfway: the batch being written still finishes, and existing pages get their additions.
-      await this.inflight.catch(() => undefined);
+      // Stopped or failed halfway: the batches being written still finish, and existing pages get their additions.
+      await Promise.all(this.inflight);
       if (!this.input.dryRun) await this.deps.writer.addVisible(this.deltas);
     }
-    await this.inflight;
+    if (this.failure) throw this.failure.err;
     // A fresh run's counters are exact by construction (reply counts and new pages' totals planned,
     // existing pages' additions written above). A re-run or resumed run (something was already there)
     // recounts what it touched from the store: an interrupted run leaves planned totals ahead of what
@@ -158,10 +176,25 @@ class Run {
     this.progress();
   }
 
+  /**
+   * The file in pieces of at most {@link PIECE_BYTES}: a reader decodes each
+   * piece to a string, and a string of more than V8's regular object size
+   * (128 KiB) is born in the old generation, where the dead ones of a 400 MB
+   * file pile up until a full collection (hundreds of MiB of RSS); smaller
+   * ones die young and cheaply.
+   */
   private async *counted(): AsyncGenerator<Buffer | string> {
     for await (const chunk of this.input.open()) {
-      this.bytes += chunk.length;
-      yield chunk;
+      if (typeof chunk === 'string' || chunk.length <= PIECE_BYTES) {
+        this.bytes += chunk.length;
+        yield chunk;
+        continue;
+      }
+      for (let at = 0; at < chunk.length; at += PIECE_BYTES) {
+        const piece = chunk.subarray(at, at + PIECE_BYTES);
+        this.bytes += piece.length;
+        yield piece;
+      }
     }
   }
 
@@ -169,9 +202,25 @@ class Run {
     if (item.kind === 'header') this.exportSite = item.siteId;
     else if (item.kind === 'thread') {
       if (!this.threads.has(item.key)) this.report.threads.seen++;
-      this.threads.set(item.key, item);
-    } else if (item.kind === 'author') this.authors.set(item.key, item.author);
-    else if (item.kind === 'problem') addError(this.report, item.message, item.position);
+      // Kept for the whole run: copies, so no chunk of the file they were cut from stays alive with them.
+      const own = (s: string | null) => (s === null ? null : ownString(s));
+      this.threads.set(ownString(item.key), {
+        pageId: ownString(item.pageId),
+        title: own(item.title),
+        url: own(item.url),
+        locked: item.locked,
+      });
+    } else if (item.kind === 'author') {
+      const a = item.author;
+      this.authors.set(ownString(item.key), {
+        ...a,
+        id: ownString(a.id),
+        name: ownString(a.name),
+        avatar: a.avatar === null ? null : ownString(a.avatar),
+        ...(a.email === undefined ? {} : { email: ownString(a.email) }),
+        ...(a.url === undefined ? {} : { url: ownString(a.url) }),
+      });
+    } else if (item.kind === 'problem') addError(this.report, item.message, item.position);
     else {
       this.report.comments.seen++;
       this.plan.add(item);
@@ -179,19 +228,19 @@ class Run {
   }
 
   private async write(ctx: DocContext, c: Extract<SourceItem, { kind: 'comment' }>, existing: Set<string>): Promise<void> {
-    const node = this.plan.nodes.get(c.id)!;
-    if (node.written) return countSkip(this.report, 'duplicate-in-file');
-    node.written = true;
+    const at = this.plan.find(c.id);
+    if (!this.plan.markWritten(at)) return countSkip(this.report, 'duplicate-in-file');
+    const node = this.plan.node(at);
     if (!node.kept) return countSkip(this.report, node.skip ?? 'invalid');
     if (node.orphan) addOrphan(this.report, c.id, node.orphan, c.position);
     const thread = this.threads.get(node.thread)!;
     this.touchedPages.add(thread.pageId);
-    const id = idOf(ctx, node).toHexString();
-    if (existing.has(id) || (ctx.format === 'parley' && existing.has(c.id))) {
+    // `existing` is filled only on a dry run: a real run does not pay for a second id (a SHA-256) a comment.
+    if (existing.size && (existing.has(idOf(ctx, node).toHexString()) || (ctx.format === 'parley' && existing.has(c.id)))) {
       this.report.comments.alreadyPresent++;
       return;
     }
-    const doc = toDoc(ctx, c, node, thread.pageId);
+    const doc = toDoc(ctx, c, node, node.to >= 0 ? this.plan.idParts(node.to) : null, thread.pageId);
     this.batch.push({ doc });
     this.batchBytes += doc.body.length + doc.html.length + 300;
     if (!this.pages.has(thread.pageId)) this.pendingPages.set(thread.pageId, thread);
@@ -201,8 +250,9 @@ class Run {
   private readonly pendingPages = new Map<string, ImportPage>();
 
   /**
-   * Hands the batch to the store and goes back to reading: one batch is written
-   * while the next is parsed and sanitized (so at most two are in memory).
+   * Hands the batch to the store and goes back to reading: up to
+   * {@link WRITES_IN_FLIGHT} batches are written while the next is parsed and
+   * sanitized (so at most that many and one are in memory).
    */
   private async flush(): Promise<void> {
     const batch = this.batch;
@@ -210,20 +260,31 @@ class Run {
     this.batch = [];
     this.batchBytes = 0;
     this.pendingPages.clear();
-    await this.inflight;
+    while (this.inflight.size >= WRITES_IN_FLIGHT) await Promise.race(this.inflight);
+    if (this.failure) throw this.failure.err;
     if (this.input.signal?.aborted) throw new Error('aborted');
     if (this.input.dryRun) {
       this.report.comments.imported += batch.length;
       return;
     }
-    const writing = this.writeBatch(batch, pages);
-    writing.catch(() => undefined); // awaited by the next flush or at the end
-    this.inflight = writing;
+    // A batch's pages exist, and this run knows which it created, before its comments are counted.
+    const pagesReady = this.pagesDone.then(() => this.createPages(pages));
+    this.pagesDone = pagesReady;
+    const writing: Promise<void> = pagesReady
+      .then(() => this.insertBatch(batch))
+      .catch((err: unknown) => {
+        this.failure ??= { err };
+      })
+      .finally(() => this.inflight.delete(writing));
+    this.inflight.add(writing);
   }
 
-  private async writeBatch(batch: { doc: CommentDoc }[], pages: ImportPage[]): Promise<void> {
+  private async createPages(pages: ImportPage[]): Promise<void> {
     for (const created of await this.deps.writer.ensurePages(this.input.siteId, pages, this.pages, this.planned))
       this.createdPages.add(created);
+  }
+
+  private async insertBatch(batch: { doc: CommentDoc }[]): Promise<void> {
     const { inserted, present } = await this.deps.writer.insert(batch.map((b) => b.doc));
     this.report.comments.imported += inserted.size;
     this.report.comments.alreadyPresent += present;

@@ -146,6 +146,15 @@ export function clean(text: string): string {
   return text.includes('\u0000') ? text.replaceAll('\u0000', '') : text;
 }
 
+/**
+ * A string that holds only its own characters: a substring of 13 or more
+ * characters is a view into its parent (here a whole chunk of the file), which
+ * would keep every chunk an id or title came from alive for the whole run.
+ */
+export function ownString(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
+}
+
 /** Keeps an avatar only when it is an http(s) URL. */
 export function avatarUrl(url: string | null | undefined): string | null {
   return url && /^https?:\/\/\S+$/i.test(url.trim()) ? url.trim() : null;

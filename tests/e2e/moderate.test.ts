@@ -111,3 +111,10 @@ test('when a moderator arrives after comments were posted, then Recent lists the
   expect(await recent.count()).toBe(20);
   expect(await mod.locator(`#recent li.card[data-id="${other}"]`).count()).toBe(0);
 });
+
+test('when a moderator follows an alert’s link (/moderate?site=<id>), then the sign-in form starts on that site', async () => {
+  const p = await suite.open(`${suite.node.url}/moderate?site=${encodeURIComponent('other-site')}`);
+  expect(await p.page.locator('#site').inputValue()).toBe('other-site');
+  const plain = await suite.open(`${suite.node.url}/moderate`);
+  expect(await plain.page.locator('#site').inputValue()).not.toBe('other-site');
+});

@@ -227,9 +227,13 @@ $('desk').addEventListener('click', (e) => {
   if (button) void act(button);
 });
 
+// A link from a moderator alert names its site (`/moderate?site=<id>`): the form starts on it.
+const linked = new URLSearchParams(location.search).get('site');
+if (linked) $<HTMLInputElement>('site').value = linked;
+
 try {
   const saved = JSON.parse(sessionStorage.getItem(KEY) ?? 'null') as { siteId: string; token: string } | null;
-  if (saved?.token) {
+  if (saved?.token && (!linked || linked === saved.siteId)) {
     $<HTMLInputElement>('site').value = saved.siteId;
     void signIn(saved.siteId, saved.token);
   }

@@ -40,10 +40,9 @@ export class PrivacyRepository {
   }
 
   /** Every comment the user wrote on the site (any status), oldest first. */
-  async commentsBy(siteId: string, userId: string): Promise<(Comment & { notifyReplies: boolean })[]> {
+  async commentsBy(siteId: string, userId: string): Promise<Comment[]> {
     const docs = await this.Comment.find({ siteId, authorId: userId }).sort({ _id: 1 }).lean<CommentDoc[]>();
-    // `notifyReplies` (reply emails) is read when present: it is the reader's subscription.
-    return docs.map((d) => ({ ...toComment(d), notifyReplies: (d as { notifyReplies?: unknown }).notifyReplies === true }));
+    return docs.map(toComment);
   }
 
   /** The user's reactions on the site. */
@@ -83,7 +82,6 @@ export class PrivacyRepository {
       { _id: new Types.ObjectId(id) },
       {
         $set: { authorId: erasedAuthorId(id), authorName: '', authorAvatar: null, body: '', html: '', modReason: null },
-        $unset: { notifyReplies: 1 },
       },
     );
   }

@@ -192,6 +192,11 @@ describe('embedded store: every hot query is served by an index', () => {
     ["a site's locked pages", 'pages', () => ({ siteId: SITE, locked: true })],
     ["a reader's reaction to a comment", 'reactions', () => ({ commentId: someId, userId: 'r3', type: 'like' })],
     ["a reader's reactions on a site", 'reactions', () => ({ userId: 'r3' })],
+    [
+      "a reader's reactions to one comment (after a post or a reaction)",
+      'reactions',
+      () => ({ userId: 'r3', commentId: someId }),
+    ],
     ["a comment's flags", 'flags', () => ({ commentId: someId })],
     ["a site's bans (cached per node)", 'bans', () => ({ siteId: 'other-42' })],
     ['the trusted-author check', 'trusted_authors', () => ({ siteId: SITE, userId: 't42' })],

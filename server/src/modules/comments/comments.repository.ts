@@ -243,12 +243,18 @@ export class CommentsRepository {
     return res.deletedCount === 1;
   }
 
-  /** The reaction types a reader has set, per comment id. */
+  /**
+   * The reaction types a reader has set, per comment id. One comment (after a
+   * post or a reaction): both equalities, which the embedded store serves from
+   * the comment's reactions. Several (a listing): the reader's reactions, whose
+   * `$in` the embedded store checks in Go (as many rows as the reader has reacted).
+   */
   async reactionsOf(userId: string, commentIds: string[]): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
     if (!commentIds.length) return out;
+    const ids = commentIds.map((id) => new Types.ObjectId(id));
     const docs = await this.Reaction.find(
-      { userId, commentId: trusted({ $in: commentIds.map((id) => new Types.ObjectId(id)) }) },
+      { userId, commentId: ids.length === 1 ? ids[0] : trusted({ $in: ids }) },
       { _id: 0, commentId: 1, type: 1 },
     ).lean<Pick<ReactionDoc, 'commentId' | 'type'>[]>();
     for (const d of docs) {

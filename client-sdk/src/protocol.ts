@@ -289,15 +289,17 @@ export interface SiteSettings {
 export type SiteLanguage = 'en' | 'es' | 'de' | 'fr' | 'it' | 'pt';
 
 /** Events a webhook can subscribe to. */
-export type WebhookEventType =
-  | 'comment.created'
-  | 'comment.updated'
-  | 'comment.deleted'
-  | 'comment.approved'
-  | 'comment.rejected'
-  | 'comment.flagged'
-  | 'user.banned'
-  | 'page.locked';
+export const WEBHOOK_EVENT_TYPES = [
+  'comment.created',
+  'comment.updated',
+  'comment.deleted',
+  'comment.approved',
+  'comment.rejected',
+  'comment.flagged',
+  'user.banned',
+  'page.locked',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** A registered webhook as the admin API shows it (never its secret). */
 export interface Webhook {

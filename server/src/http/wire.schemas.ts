@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   ERROR_STATUS,
+  WEBHOOK_EVENT_TYPES,
   type Comment,
   type CommentPage,
   type CountsResponse,
@@ -228,16 +229,7 @@ export const erasureResponse = z.object({
   }),
 });
 
-const webhookEventType = z.enum([
-  'comment.created',
-  'comment.updated',
-  'comment.deleted',
-  'comment.approved',
-  'comment.rejected',
-  'comment.flagged',
-  'user.banned',
-  'page.locked',
-]);
+const webhookEventType = z.enum(WEBHOOK_EVENT_TYPES);
 /** A webhook as the admin API shows it (never its secret). */
 export const webhookSchema = z.object({
   id: z.string(),

@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import express, { Router, type Response } from 'express';
 import { z } from 'zod';
 import { requireAdminKey } from '../../http/admin-auth';
 import { parseQuery } from '../../validate';
@@ -41,15 +41,18 @@ export function notificationsRouter(deps: NotificationsRouterDeps): Router {
     return { claim, site, raw };
   };
 
+  /** A link that does not verify (altered, another server's, a deleted site): a plain page, never a stack trace. */
+  const badLink = (res: Response, texts: (typeof MAIL_TEXTS)['en']) =>
+    res
+      .status(400)
+      .type('html')
+      .send(page(texts.confirmTitle, `<p>${esc(texts.badLink)}</p>`, 'en'));
+
   r.get('/unsubscribe', async (req, res) => {
     const { t } = parseQuery(tokenQuery.partial(), req.query);
     const { claim, site, raw } = await claimOf(t);
     const texts = MAIL_TEXTS[site?.language ?? 'en'];
-    if (!claim || !site)
-      return void res
-        .status(400)
-        .type('html')
-        .send(page(texts.confirmTitle, `<p>${esc(texts.badLink)}</p>`, 'en'));
+    if (!claim || !site) return void badLink(res, texts);
     const what = claim.scope === '*' ? texts.unsubSite(site.name) : claim.scope === 'mod' ? texts.unsubMod : texts.unsubThread;
     res
       .type('html')
@@ -67,11 +70,7 @@ export function notificationsRouter(deps: NotificationsRouterDeps): Router {
       (req.query as Record<string, unknown>).t ?? (req.body as Record<string, unknown> | undefined)?.t,
     );
     const texts = MAIL_TEXTS[site?.language ?? 'en'];
-    if (!claim || !site)
-      return void res
-        .status(400)
-        .type('html')
-        .send(page(texts.confirmTitle, `<p>${esc(texts.badLink)}</p>`, 'en'));
+    if (!claim || !site) return void badLink(res, texts);
     await deps.subscriptions.optOut(claim.siteId, claim.reader, claim.scope);
     res.type('html').send(page(texts.confirmTitle, `<p>${esc(texts.done)}</p>`, site.language));
   });

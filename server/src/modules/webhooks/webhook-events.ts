@@ -4,18 +4,6 @@ import type { DomainEvents } from '../../domain-events';
 import { toPublicComment } from '../comments/comments.mapper';
 import type { Comment as CommentRecord } from '../comments/comment';
 
-/** Every event a webhook may subscribe to. */
-export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = [
-  'comment.created',
-  'comment.updated',
-  'comment.deleted',
-  'comment.approved',
-  'comment.rejected',
-  'comment.flagged',
-  'user.banned',
-  'page.locked',
-];
-
 /** A webhook event with the page it belongs to (deliveries of one page keep their order as far as retries allow). */
 export type Outgoing = { event: WebhookEvent; pageId: string | null };
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { siteIdSchema } from '../sites/sites.schemas';
-import { WEBHOOK_EVENT_TYPES } from './webhook-events';
+import { WEBHOOK_EVENT_TYPES } from '@parley/protocol';
 import { urlProblem } from './target-guard';
 
 const eventsSchema = z
-  .array(z.enum(WEBHOOK_EVENT_TYPES as [string, ...string[]]))
+  .array(z.enum(WEBHOOK_EVENT_TYPES))
   .min(1)
   .max(WEBHOOK_EVENT_TYPES.length)
   .transform((e) => [...new Set(e)]);

@@ -1,4 +1,7 @@
 import request from 'supertest';
+import { Types } from 'mongoose';
+import { dayOf } from '../../server/src/infra/latest-by-day';
+import { ModerationRepository } from '../../server/src/modules/moderation/moderation.repository';
 import type { Comment } from '@parley/protocol';
 import {
   ADMIN_KEY,
@@ -169,6 +172,42 @@ describe('who may moderate, and the audit log', () => {
   ])('when the audit log is requested with %s, then the answer is %i %s', async (_what, status, code, bearer) => {
     const res = await audit(site.siteId, bearer());
     expect({ status: res.status, code: res.body.error?.code }).toEqual({ status, code });
+  });
+
+  test('when a site’s audit log spans years, then it pages newest first across the days read one by one and the older rest, without gaps', async () => {
+    const s = await createSite(node);
+    // Straight into the store, dated by their ids; one from before entries carried their day (the start-up backfill).
+    const daysAgo = [0, 2, 30, 61, 62, 90, 700];
+    await node.mongo.db!.collection('audit_log').insertMany(
+      daysAgo.map((d) => {
+        const _id = Types.ObjectId.createFromTime(Math.floor((Date.now() - d * 86_400_000 - 60_000) / 1000));
+        const entry = {
+          _id,
+          siteId: s.siteId,
+          actorId: 'm',
+          actorName: 'M',
+          action: 'page.lock',
+          targetType: 'page',
+          targetId: `p${d}`,
+          reason: null,
+          at: _id.getTimestamp(),
+        };
+        return d === 30 ? entry : { ...entry, day: dayOf(_id) };
+      }),
+    );
+    await node.mongo.db!.collection('parley_meta').deleteMany({});
+    await new ModerationRepository(node.mongo).init('unique');
+    for (const limit of [1, 3, 100]) {
+      const targets: string[] = [];
+      let cursor: string | null = null;
+      for (let i = 0; i < 20; i++) {
+        const page = (await audit(s.siteId, ADMIN_KEY, { limit, ...(cursor ? { cursor } : {}) })).body as AuditPage;
+        targets.push(...page.entries.map((e) => e.target.id));
+        cursor = page.nextCursor;
+        if (!cursor) break;
+      }
+      expect(targets).toEqual(daysAgo.map((d) => `p${d}`));
+    }
   });
 
   test('when the audit log of an unknown site is requested with the admin key, then the answer is 404', async () => {

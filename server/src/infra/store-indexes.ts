@@ -44,7 +44,8 @@ export const STORE_INDEXES: readonly JsonbIndex[] = [
   { collection: 'flags', name: 'comment', fields: ['commentId'] },
   { collection: 'bans', name: 'site', fields: ['siteId'] },
   { collection: 'trusted_authors', name: 'user', fields: ['userId'] },
-  { collection: 'audit_log', name: 'site', fields: ['siteId'] },
+  // The audit log, day by day (see infra/latest-by-day.ts).
+  { collection: 'audit_log', name: 'day', fields: ['siteId', 'day'] },
   // Reply emails: the subscription of a replied-to comment (every public reply), a reader's on a page, a user's (privacy).
   { collection: 'notify_subscriptions', name: 'comment', fields: ['commentId'] },
   { collection: 'notify_subscriptions', name: 'reader', fields: ['reader', 'userId'] },

@@ -7,10 +7,7 @@ import { commentModel, flagModel, reactionModel, type CommentDoc, type FlagDoc, 
 import { mapLimit } from '../../infra/map-limit';
 import { KeyedSerial } from './keyed-serial';
 import { dayOf, QueueDays } from './queue-days';
-
-const DAY_MS = 86_400_000;
-/** Days a site-wide latest-comments read walks back one by one before it reads the rest in one query. */
-const RECENT_DAYS_WALKED = 62;
+import { latestByDay } from '../../infra/latest-by-day';
 
 /** Fields of a new comment. */
 export type NewComment = Omit<
@@ -145,7 +142,7 @@ export class CommentsRepository {
       [this.Comment, this.Reaction, this.Flag, this.queues.Month, this.queues.Day] as Model<unknown>[],
       policy,
     );
-    await this.queues.backfill(this.conn);
+    await this.queues.backfill();
   }
 
   /** Inserts a comment; a duplicate (author, nonce) rejects with code 11000. */
@@ -327,40 +324,16 @@ export class CommentsRepository {
     if (q.authorId !== undefined) filter.authorId = q.authorId;
     if (q.text) filter.body = trusted({ $regex: escapeRegex(q.text), $options: 'i' });
     const site = q.pageId === undefined && q.authorId === undefined && !q.text;
-    const docs = site ? await this.latestByDay(filter, q) : await this.latest(filter, q.beforeId ?? null, q.limit + 1);
+    // A site's latest (feeds, Recent) day by day: `{ siteId }` alone is every comment of the site.
+    const docs = site
+      ? await latestByDay(this.Comment, filter, q.beforeId ?? null, q.limit + 1)
+      : await this.latest(filter, q.beforeId ?? null, q.limit + 1);
     return { items: docs.slice(0, q.limit).map(toComment), more: docs.length > q.limit };
   }
 
   private latest(filter: FilterQuery<CommentDoc>, beforeId: string | Types.ObjectId | null, limit: number) {
     const f = beforeId ? { ...filter, _id: trusted({ $lt: new Types.ObjectId(beforeId) }) } : filter;
     return this.Comment.find(f).sort({ _id: -1 }).limit(limit).lean<CommentDoc[]>();
-  }
-
-  /**
-   * A site's latest comments, one day at a time (each an indexed equality on
-   * `day`), a few days at once, back RECENT_DAYS_WALKED days; older ones (a
-   * quiet site) in one query. Why: `{ siteId }` alone is a site's every comment,
-   * which the embedded store would fetch and sort for each feed or Recent read.
-   */
-  private async latestByDay(filter: FilterQuery<CommentDoc>, q: RecentQuery): Promise<CommentDoc[]> {
-    const from = q.beforeId ? new Types.ObjectId(q.beforeId).getTimestamp() : new Date();
-    const firstDay = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
-    const docs: CommentDoc[] = [];
-    let walked = 0;
-    for (let n = 1; walked < RECENT_DAYS_WALKED && docs.length <= q.limit; n = Math.min(n * 2, 8)) {
-      const days = Array.from({ length: Math.min(n, RECENT_DAYS_WALKED - walked) }, (_, i) => firstDay - (walked + i) * DAY_MS);
-      walked += days.length;
-      const want = q.limit + 1 - docs.length;
-      const found = await Promise.all(
-        days.map((d) => this.latest({ ...filter, day: new Date(d).toISOString().slice(0, 10) }, q.beforeId ?? null, want)),
-      );
-      docs.push(...found.flat());
-    }
-    if (docs.length <= q.limit) {
-      const before = Types.ObjectId.createFromTime((firstDay - (walked - 1) * DAY_MS) / 1000);
-      docs.push(...(await this.latest(filter, before, q.limit + 1 - docs.length)));
-    }
-    return docs;
   }
 
   /** Removes every comment, reaction and flag of a site. */

@@ -1,6 +1,7 @@
 import { Schema, Types, trusted, type Connection, type FilterQuery, type Model } from 'mongoose';
 import type { CommentDoc } from './comment.model';
 import { isDuplicateKey } from '../../infra/mongo';
+import { backfillDays, dayOf } from '../../infra/latest-by-day';
 
 /**
  * The moderation queues, read day by day.
@@ -73,10 +74,7 @@ export function queueDayModel(conn: Connection): Model<QueueDayDoc> {
   return (conn.models.QueueDay as Model<QueueDayDoc>) ?? conn.model<QueueDayDoc>('QueueDay', daySchema, 'queue_days');
 }
 
-/** The `YYYY-MM-DD` (UTC) a comment was created on, from its id's timestamp. */
-export function dayOf(id: Types.ObjectId): string {
-  return id.getTimestamp().toISOString().slice(0, 10);
-}
+export { dayOf };
 
 /** A listed month or day found empty is kept this long after its last hold or flag (a hold racing the prune). */
 const PRUNE_AFTER_MS = 10 * 60_000;
@@ -210,32 +208,12 @@ export class QueueDays {
   /**
    * Gives every comment stored before comments carried their day (a database
    * whose queues were read month by month, or older) its day, and lists the
-   * days of the queued ones; runs once per database, then leaves a marker.
-   * Its one query is a scan on the embedded store (no index serves a missing
-   * field), paid once; on a new database it reads an empty collection.
+   * days of the queued ones; once per database (see backfillDays).
    */
-  async backfill(conn: Connection): Promise<void> {
-    const meta = conn.collection<{ _id: string; at: Date }>('parley_meta');
-    if (await meta.findOne({ _id: BACKFILL_MARKER })) return;
-    const cursor = this.Comment.find({ day: trusted({ $exists: false }) }, { _id: 1, siteId: 1, status: 1, flagOpen: 1 })
-      .lean<Pick<CommentDoc, '_id' | 'siteId' | 'status' | 'flagOpen'>[]>()
-      .cursor();
-    let batch: { updateOne: { filter: { _id: Types.ObjectId }; update: { $set: { day: string } } } }[] = [];
-    const flush = async () => {
-      if (batch.length) await this.Comment.bulkWrite(batch, { ordered: false });
-      batch = [];
-    };
-    for await (const c of cursor) {
-      const day = dayOf(c._id);
-      batch.push({ updateOne: { filter: { _id: c._id }, update: { $set: { day } } } });
-      if (batch.length >= 500) await flush();
+  async backfill(): Promise<void> {
+    await backfillDays(this.Comment, BACKFILL_MARKER, { siteId: 1, status: 1, flagOpen: 1 }, async (c, day) => {
       if (c.status === 'pending') await this.markHeld(c.siteId, 'pending', day);
       if (c.flagOpen) await this.markHeld(c.siteId, 'flagged', day);
-    }
-    await flush();
-    await meta.updateOne({ _id: BACKFILL_MARKER }, { $set: { at: new Date() } }, { upsert: true }).catch((err: unknown) => {
-      // Nodes starting together on a fresh database: another one wrote the marker first.
-      if (!isDuplicateKey(err)) throw err;
     });
   }
 }

@@ -30,6 +30,8 @@ export interface AuditDoc {
   targetId: string;
   reason: string | null;
   at: Date;
+  /** `YYYY-MM-DD` (UTC) of the entry: the log is read day by day (see infra/latest-by-day.ts). */
+  day?: string;
 }
 
 const banSchema = new Schema<BanDoc>(
@@ -67,6 +69,7 @@ const auditSchema = new Schema<AuditDoc>(
     targetId: { type: String, required: true },
     reason: { type: String, default: null },
     at: { type: Date, required: true },
+    day: { type: String },
   },
   { versionKey: false },
 );

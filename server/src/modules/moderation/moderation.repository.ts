@@ -1,8 +1,12 @@
-import { Types, trusted, type Connection, type Model } from 'mongoose';
+import { Types, type Connection, type Model } from 'mongoose';
 import { isDuplicateKey } from '../../infra/mongo';
 import { BanCache, type BanState } from './ban-cache';
 import { moderationModels, type AuditDoc, type BanDoc, type TrustDoc } from './moderation.models';
 import { initCollections, type IndexPolicy } from '../../infra/mongo';
+import { backfillDays, dayOf, latestByDay } from '../../infra/latest-by-day';
+
+/** The one-time backfill's marker in `parley_meta` (audit entries stored before they carried their day). */
+const AUDIT_DAYS_MARKER = 'audit-days-v1';
 
 /** An audit entry as the API shows it. */
 export interface AuditEntry {
@@ -35,6 +39,7 @@ export class ModerationRepository {
   /** Ensures collections and indexes exist (see IndexPolicy). */
   async init(policy: IndexPolicy = 'all'): Promise<void> {
     await initCollections([this.Ban, this.Trust, this.Audit] as Model<unknown>[], policy);
+    await backfillDays(this.Audit, AUDIT_DAYS_MARKER, {});
   }
 
   /** Whether a user is banned on a site right now. */
@@ -104,7 +109,8 @@ export class ModerationRepository {
 
   /** Appends an audit entry. */
   async audit(entry: Omit<AuditDoc, 'at'>): Promise<void> {
-    await this.Audit.create({ ...entry, at: new Date() });
+    const _id = new Types.ObjectId();
+    await this.Audit.create({ _id, ...entry, at: _id.getTimestamp(), day: dayOf(_id) });
   }
 
   /** Audit entries of a site, newest first, paged by id. */
@@ -113,12 +119,8 @@ export class ModerationRepository {
     limit: number,
     beforeId: string | null,
   ): Promise<{ entries: AuditEntry[]; nextCursor: string | null }> {
-    const filter: Record<string, unknown> = { siteId };
-    if (beforeId) filter._id = trusted({ $lt: new Types.ObjectId(beforeId) });
-    const docs = await this.Audit.find(filter)
-      .sort({ _id: -1 })
-      .limit(limit + 1)
-      .lean<(AuditDoc & { _id: Types.ObjectId })[]>();
+    // Day by day: `{ siteId }` alone is every entry of the site, which the embedded store would fetch and sort.
+    const docs = await latestByDay(this.Audit, { siteId }, beforeId, limit + 1);
     const entries = docs.slice(0, limit).map((d) => ({
       id: d._id.toHexString(),
       siteId: d.siteId,
